@@ -1,0 +1,46 @@
+// The native backend: C++ kernels on the addon's own thread pool. The addon reads and writes the
+// caller's memory directly; this file only maps jobs onto its entry points and wires AbortSignal
+// to the addon's cancellation flag.
+import type { NativeBinding } from '../binding.js';
+import { AbortError } from '../errors.js';
+import type { ArgsortJob, Backend, MatmulJob, SortJob } from './backend.js';
+
+const ALGORITHM_CODES = { auto: 0, merge: 1, quick: 2 } as const;
+
+/**
+ * Runs an async native call with a cancellation flag the kernels poll between blocks: an Int32 in a
+ * SharedArrayBuffer, which the abort listener sets with Atomics.store.
+ */
+async function cancellable(signal: AbortSignal | undefined, start: (flag: Int32Array | undefined) => Promise<void> | undefined): Promise<void> {
+  if (signal === undefined) return start(undefined);
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = () => Atomics.store(flag, 0, 1);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await start(flag);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_PK_ABORTED') throw new AbortError(signal.reason);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+export function createNativeBackend(binding: NativeBinding): Backend {
+  const matmul = (job: MatmulJob, flag: Int32Array | undefined, async: boolean) =>
+    binding.matmul(job.a, job.b, job.out, job.m, job.n, job.k, job.transA, job.transB, job.alpha, job.beta,
+      job.threads, flag, async);
+  const sort = (job: SortJob, flag: Int32Array | undefined, async: boolean) =>
+    binding.sort(job.array, ALGORITHM_CODES[job.algorithm], job.descending, job.threads, flag, async);
+  const argsort = (job: ArgsortJob, flag: Int32Array | undefined, async: boolean) =>
+    binding.argsort(job.array, job.out, job.descending, job.threads, flag, async);
+  return {
+    name: 'native',
+    matmulSync: (job) => void matmul(job, undefined, false),
+    matmul: (job, signal) => cancellable(signal, (flag) => matmul(job, flag, true)),
+    sortSync: (job) => void sort(job, undefined, false),
+    sort: (job, signal) => cancellable(signal, (flag) => sort(job, flag, true)),
+    argsortSync: (job) => void argsort(job, undefined, false),
+    argsort: (job, signal) => cancellable(signal, (flag) => argsort(job, flag, true)),
+  };
+}

@@ -1,0 +1,205 @@
+// The public API. Every function validates its arguments here, once, then hands a complete job to
+// the chosen backend. The async forms never throw: a bad argument rejects the returned Promise.
+import type { Backend, BackendName, MatmulJob } from './backends/backend.js';
+import { backendFor, currentSettings, nativeInfo, updateSettings, type NativeInfo, type Settings } from './config.js';
+import { AbortError, errors } from './errors.js';
+import type { FloatArray, NumericArray } from './kernels/types.js';
+import * as check from './validate.js';
+
+export { AbortError };
+export type { BackendName as Backend, FloatArray, NumericArray, NativeInfo, Settings };
+export type SortAlgorithm = check.SortAlgorithm;
+
+/** Options shared by every call. */
+export interface CallOptions {
+  /** Which backend runs this call (default: the configured one, see configure()). */
+  backend?: BackendName;
+  /** How many threads this call may use, 1–256 (default: the configured number). */
+  threads?: number;
+}
+
+export interface AsyncOptions {
+  /** Aborting rejects the Promise with an AbortError and leaves the caller's arrays untouched. */
+  signal?: AbortSignal;
+}
+
+/**
+ * C = alpha·op(A)·op(B) + beta·C, row-major. A is m×k (stored k×m with transA), B is k×n (stored
+ * n×k with transB), C is m×n. One of m, k, n may be left out when the array lengths determine it.
+ */
+export interface MatmulOptions<T extends FloatArray = FloatArray> extends CallOptions {
+  m?: number;
+  n?: number;
+  k?: number;
+  transA?: boolean;
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0, in which case out is never read. A value other than 0 needs `out`. */
+  beta?: number;
+  /** Receives C (length m·n, same type as a and b, not overlapping them); default: a new array. */
+  out?: T;
+}
+
+export interface SortOptions extends CallOptions {
+  /** 'merge' is stable, 'quick' is in-place; 'auto' (default) picks the faster for the type and size. */
+  algorithm?: SortAlgorithm;
+  /** Largest first; NaN stays last. Default false. */
+  descending?: boolean;
+}
+
+export interface ArgsortOptions extends CallOptions {
+  /** Largest first; NaN stays last; equal keys keep their index order. Default false. */
+  descending?: boolean;
+}
+
+const CALL_OPTIONS = ['backend', 'threads'] as const;
+const MATMUL_OPTIONS = ['m', 'n', 'k', 'transA', 'transB', 'alpha', 'beta', 'out', ...CALL_OPTIONS];
+const SORT_OPTIONS = ['algorithm', 'descending', ...CALL_OPTIONS];
+const ARGSORT_OPTIONS = ['descending', ...CALL_OPTIONS];
+const ASYNC = (names: readonly string[]) => [...names, 'signal'];
+
+function callSettings(opts: Record<string, unknown>): { backend: Backend; threads: number } {
+  const settings = currentSettings();
+  const backend = check.oneOf(opts.backend, 'options.backend', check.BACKEND_NAMES) ?? settings.backend;
+  const threads = check.threads(opts.threads, 'options.threads') ?? settings.threads;
+  return { backend: backendFor(backend, 'options.backend'), threads };
+}
+
+function checkSignal(opts: Record<string, unknown>): AbortSignal | undefined {
+  const signal = check.signal(opts.signal, 'options.signal');
+  if (signal?.aborted) throw new AbortError(signal.reason);
+  return signal;
+}
+
+function allocate<T extends FloatArray>(like: T, length: number, name: string): T {
+  try {
+    return new (like.constructor as new (length: number) => T)(length);
+  } catch {
+    throw errors.shape(name, `${length} elements cannot be allocated`);
+  }
+}
+
+function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, allowed: readonly string[]) {
+  const opts = check.options(options, allowed);
+  const a = check.floatArray(aArg, 'a');
+  const b = check.floatArray(bArg, 'b', a, 'a');
+  const out = opts.out === undefined ? undefined : check.floatArray(opts.out, 'options.out', a, 'a');
+  const shape = check.matmulShape(a, b, out, {
+    m: check.size(opts.m, 'options.m'),
+    n: check.size(opts.n, 'options.n'),
+    k: check.size(opts.k, 'options.k'),
+  });
+  const transA = check.boolean(opts.transA, 'options.transA', false);
+  const transB = check.boolean(opts.transB, 'options.transB', false);
+  const alpha = check.number(opts.alpha, 'options.alpha', 1);
+  const beta = check.number(opts.beta, 'options.beta', 0);
+  if (beta !== 0 && out === undefined) {
+    throw errors.range('options.beta', '0 when options.out is not given (beta scales the existing C)', beta);
+  }
+  if (out !== undefined) {
+    check.noOverlap(out, a, 'a');
+    check.noOverlap(out, b, 'b');
+  }
+  const { backend, threads } = callSettings(opts);
+  const job: MatmulJob = {
+    a, b, out: out ?? allocate(a, shape.m * shape.n, 'options.m × options.n'),
+    ...shape, transA, transB, alpha, beta, threads,
+  };
+  return { backend, job, opts };
+}
+
+/** C = alpha·op(A)·op(B) + beta·C on the calling thread and the pool; returns C. */
+export function matmulSync<T extends FloatArray>(a: T, b: T, options?: MatmulOptions<T>): T {
+  const { backend, job } = prepareMatmul(a, b, options, MATMUL_OPTIONS);
+  backend.matmulSync(job);
+  return job.out as T;
+}
+
+/** The async form of matmulSync: resolves to C without blocking the event loop. */
+export async function matmul<T extends FloatArray>(a: T, b: T, options?: MatmulOptions<T> & AsyncOptions): Promise<T> {
+  const { backend, job, opts } = prepareMatmul(a, b, options, ASYNC(MATMUL_OPTIONS));
+  const signal = checkSignal(opts);
+  await backend.matmul(job, signal);
+  return job.out as T;
+}
+
+function prepareSort(arrayArg: unknown, options: unknown, allowed: readonly string[]) {
+  const opts = check.options(options, allowed);
+  const array = check.numericArray(arrayArg, 'array');
+  const algorithm = check.oneOf(opts.algorithm, 'options.algorithm', check.SORT_ALGORITHMS) ?? 'auto';
+  const descending = check.boolean(opts.descending, 'options.descending', false);
+  const { backend, threads } = callSettings(opts);
+  return { backend, job: { array, algorithm, descending, threads }, opts };
+}
+
+/**
+ * Sorts in place in the order of TypedArray.prototype.sort() (NaN last, -0 before +0), or
+ * descending (NaN still last); returns the same array.
+ */
+export function sortSync<T extends NumericArray>(array: T, options?: SortOptions): T {
+  const { backend, job } = prepareSort(array, options, SORT_OPTIONS);
+  backend.sortSync(job);
+  return array;
+}
+
+/** The async form of sortSync. */
+export async function sort<T extends NumericArray>(array: T, options?: SortOptions & AsyncOptions): Promise<T> {
+  const { backend, job, opts } = prepareSort(array, options, ASYNC(SORT_OPTIONS));
+  const signal = checkSignal(opts);
+  await backend.sort(job, signal);
+  return array;
+}
+
+function prepareArgsort(arrayArg: unknown, options: unknown, allowed: readonly string[]) {
+  const opts = check.options(options, allowed);
+  const array = check.numericArray(arrayArg, 'array');
+  if (array.length > 2 ** 32) throw errors.shape('array', 'argsort returns Uint32 indices, so at most 2^32 elements');
+  const descending = check.boolean(opts.descending, 'options.descending', false);
+  const { backend, threads } = callSettings(opts);
+  return { backend, job: { array, out: new Uint32Array(array.length), descending, threads }, opts };
+}
+
+/** The indices that sort `array` (stable: equal keys keep their order); `array` is not modified. */
+export function argsortSync(array: NumericArray, options?: ArgsortOptions): Uint32Array {
+  const { backend, job } = prepareArgsort(array, options, ARGSORT_OPTIONS);
+  backend.argsortSync(job);
+  return job.out;
+}
+
+/** The async form of argsortSync. */
+export async function argsort(array: NumericArray, options?: ArgsortOptions & AsyncOptions): Promise<Uint32Array> {
+  const { backend, job, opts } = prepareArgsort(array, options, ASYNC(ARGSORT_OPTIONS));
+  const signal = checkSignal(opts);
+  await backend.argsort(job, signal);
+  return job.out;
+}
+
+/**
+ * Sets the process-wide defaults (the environment variables PARALLEL_KERNELS_BACKEND and
+ * PARALLEL_KERNELS_THREADS set them at load) and returns the settings now in force. `threads` also
+ * resizes the native pool, which every worker_thread of the process shares.
+ */
+export function configure(options?: { backend?: BackendName; threads?: number }): Settings {
+  const opts = check.options(options, CALL_OPTIONS);
+  return updateSettings({
+    backend: check.oneOf(opts.backend, 'options.backend', check.BACKEND_NAMES),
+    threads: check.threads(opts.threads, 'options.threads'),
+  });
+}
+
+export interface BackendInfo extends Settings {
+  /** The backends this process can run. */
+  available: BackendName[];
+  native: NativeInfo;
+}
+
+/** Which backend calls use by default, with how many threads, and whether the native addon loaded (and if not, why). */
+export function backendInfo(): BackendInfo {
+  const native = nativeInfo();
+  return {
+    ...currentSettings(),
+    available: native.loaded ? ['native', 'js'] : ['js'],
+    native,
+  };
+}

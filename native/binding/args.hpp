@@ -1,0 +1,76 @@
+// Argument unwrapping for the entry points. The public API validates everything in TypeScript
+// first, with the messages users see; these checks are the backstop that memory safety needs
+// (a wrong type or length here would mean reading or writing out of bounds), so they throw plainly.
+#pragma once
+
+#include <napi.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "pool/thread_pool.hpp"
+
+namespace pk::binding {
+
+struct ArrayArg {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  size_t byteLength;
+};
+
+inline ArrayArg typedArrayArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  Napi::Env env = info.Env();
+  napi_value value = info[i];
+  bool isTypedArray = false;
+  napi_is_typedarray(env, value, &isTypedArray);
+  if (!isTypedArray) throw Napi::TypeError::New(env, std::string("Expected a TypedArray for ") + name);
+  ArrayArg arg{};
+  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &arg.type, &arg.length, &arg.data, nullptr, nullptr),
+                       arg);
+  size_t elementSize = 1;
+  switch (arg.type) {
+    case napi_int16_array: case napi_uint16_array: elementSize = 2; break;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: elementSize = 4; break;
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: elementSize = 8; break;
+    default: break;
+  }
+  arg.byteLength = arg.length * elementSize;
+  if (arg.length > 0 && arg.data == nullptr) {
+    throw Napi::TypeError::New(env, std::string("The buffer of ") + name + " is detached");
+  }
+  return arg;
+}
+
+// A non-negative integer that fits in size_t (sizes arrive as JS numbers).
+inline size_t sizeArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  double v = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
+  if (!(v >= 0) || v != std::floor(v) || v > 9007199254740991.0) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected a non-negative integer for ") + name);
+  }
+  return static_cast<size_t>(v);
+}
+
+inline unsigned threadsArg(const Napi::CallbackInfo& info, size_t i) {
+  size_t v = sizeArg(info, i, "threads");
+  if (v < 1 || v > ThreadPool::kMaxThreads) throw Napi::RangeError::New(info.Env(), "threads out of range");
+  return static_cast<unsigned>(v);
+}
+
+inline bool boolArg(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
+
+inline double numberArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string("Expected a number for ") + name);
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+// True when the byte ranges of two arrays share memory.
+inline bool overlaps(const ArrayArg& x, const ArrayArg& y) {
+  auto xs = reinterpret_cast<uintptr_t>(x.data), ys = reinterpret_cast<uintptr_t>(y.data);
+  return x.byteLength && y.byteLength && xs < ys + y.byteLength && ys < xs + x.byteLength;
+}
+
+}  // namespace pk::binding

@@ -1,0 +1,74 @@
+// matmul(a, b, out, m, n, k, transA, transB, alpha, beta, threads, cancelFlag, async)
+//   a, b, out: all Float32Array or all Float64Array, out = alpha·op(a)·op(b) + beta·out (m×n).
+//   cancelFlag: undefined or an Int32Array whose first element the JS side sets to cancel.
+//   Returns undefined (sync) or a Promise of undefined (async).
+#include "binding/entry_points.hpp"
+
+#include "binding/addon.hpp"
+#include "binding/args.hpp"
+#include "kernels/gemm/gemm.hpp"
+
+namespace pk::binding {
+
+namespace {
+
+template <typename T>
+gemm::GemmJob<T> gemmJob(const ArrayArg& a, const ArrayArg& b, const ArrayArg& out, size_t m, size_t n, size_t k,
+                         bool transA, bool transB, double alpha, double beta) {
+  gemm::GemmJob<T> job;
+  job.m = m;
+  job.n = n;
+  job.k = k;
+  job.a = static_cast<const T*>(a.data);
+  job.b = static_cast<const T*>(b.data);
+  job.c = static_cast<T*>(out.data);
+  job.transA = transA;
+  job.transB = transB;
+  job.alpha = static_cast<T>(alpha);
+  job.beta = static_cast<T>(beta);
+  return job;
+}
+
+}  // namespace
+
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ArrayArg a = typedArrayArg(info, 0, "a"), b = typedArrayArg(info, 1, "b"), out = typedArrayArg(info, 2, "out");
+  size_t m = sizeArg(info, 3, "m"), n = sizeArg(info, 4, "n"), k = sizeArg(info, 5, "k");
+  bool transA = boolArg(info, 6), transB = boolArg(info, 7);
+  double alpha = numberArg(info, 8, "alpha"), beta = numberArg(info, 9, "beta");
+  unsigned threads = threadsArg(info, 10);
+  bool async = boolArg(info, 12);
+
+  if (a.type != b.type || a.type != out.type || (a.type != napi_float32_array && a.type != napi_float64_array)) {
+    throw Napi::TypeError::New(env, "a, b and out must all be Float32Array or all Float64Array");
+  }
+  // Products cannot overflow: each equals an existing array's length only if it is that small.
+  auto product = [](size_t x, size_t y) { return y && x > SIZE_MAX / y ? SIZE_MAX : x * y; };
+  if (a.length != product(m, k) || b.length != product(k, n) || out.length != product(m, n)) {
+    throw Napi::RangeError::New(env, "array lengths do not match m, n and k");
+  }
+  if (overlaps(out, a) || overlaps(out, b)) throw Napi::RangeError::New(env, "out overlaps a or b");
+
+  // Only a call that can be aborted needs C kept intact until the end (at the cost of a copy).
+  const bool preserveOut = async && info[11].IsTypedArray();
+  std::function<void(const ExecContext&)> kernel;
+  if (a.type == napi_float32_array) {
+    auto job = gemmJob<float>(a, b, out, m, n, k, transA, transB, alpha, beta);
+    job.preserveCOnCancel = preserveOut;
+    kernel = [job](const ExecContext& ctx) { gemm::gemm(job, ctx); };
+  } else {
+    auto job = gemmJob<double>(a, b, out, m, n, k, transA, transB, alpha, beta);
+    job.preserveCOnCancel = preserveOut;
+    kernel = [job](const ExecContext& ctx) { gemm::gemm(job, ctx); };
+  }
+
+  Addon& addon = addonOf(env);
+  if (!async) {
+    addon.runSync(env, threads, kernel);
+    return env.Undefined();
+  }
+  return addon.runAsync(env, {info[0], info[1], info[2]}, info[11], threads, std::move(kernel));
+}
+
+}  // namespace pk::binding

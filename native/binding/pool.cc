@@ -1,0 +1,26 @@
+// setThreads(n): resizes the process-wide pool (shared with every worker_thread).
+// info(): { threads, simd, running, awaitingDelivery } for backendInfo() and the tests.
+#include "binding/addon.hpp"
+#include "binding/args.hpp"
+#include "binding/entry_points.hpp"
+
+namespace pk::binding {
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Addon::setPoolThreads(threadsArg(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Addon::Stats stats = addonOf(env).stats();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("threads", Napi::Number::New(env, Addon::poolThreads()));
+  // The kernels are portable C++ compiled for the architecture's baseline; SIMD dispatch comes later.
+  result.Set("simd", Napi::String::New(env, "baseline"));
+  result.Set("running", Napi::Number::New(env, static_cast<double>(stats.running)));
+  result.Set("awaitingDelivery", Napi::Number::New(env, static_cast<double>(stats.awaitingDelivery)));
+  return result;
+}
+
+}  // namespace pk::binding

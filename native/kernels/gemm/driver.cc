@@ -1,0 +1,194 @@
+// The GEMM driver: BLIS/GotoBLAS blocking (jc → pc → ic → jr → ir → micro-kernel) split across the
+// threads of an ExecContext, plus the cases that need no blocking at all.
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <new>
+
+#include "kernels/gemm/block_sizes.hpp"
+#include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/microkernel_ref.hpp"
+#include "kernels/gemm/pack.hpp"
+
+namespace pk::gemm {
+namespace {
+
+// The micro-kernel slot: the one place a kernel and its blocking are chosen per element type. Run-time
+// CPU dispatch (AVX2, AVX-512) will pick among more entries here; the driver reads MR and NR only
+// from the entry it gets.
+template <typename T>
+struct Kernel {
+  BlockSizes blocks;
+  MicroKernel<T> run;
+};
+
+static_assert(kRefBlockSizes<float>.mr == 4 && kRefBlockSizes<float>.nr == 8, "gemm_f32_ref_4x8 is 4×8");
+static_assert(kRefBlockSizes<double>.mr == 4 && kRefBlockSizes<double>.nr == 4, "gemm_f64_ref_4x4 is 4×4");
+
+template <typename T>
+Kernel<T> selectKernel();
+template <>
+Kernel<float> selectKernel() { return {kRefBlockSizes<float>, gemm_f32_ref_4x8}; }
+template <>
+Kernel<double> selectKernel() { return {kRefBlockSizes<double>, gemm_f64_ref_4x4}; }
+
+// Below this many multiply-adds a problem is done on the calling thread with plain loops: waking the
+// pool and packing cost more than they save. Measured on the Zen 4 machine of block_sizes.hpp.
+constexpr double kSmallMultiplyAdds = 16 * 16 * 16;
+// Each extra thread needs about this many multiply-adds to repay waking it and packing its A blocks.
+constexpr double kMultiplyAddsPerThread = 64 * 64 * 64;
+
+constexpr size_t kPanelAlignment = 64;  // a cache line: packed slivers never straddle one needlessly
+
+constexpr size_t ceilDiv(size_t x, size_t y) { return (x + y - 1) / y; }
+constexpr size_t roundUp(size_t x, size_t y) { return ceilDiv(x, y) * y; }
+// Start of part `i` when `count` items are cut into `parts` contiguous parts that differ by one at most.
+constexpr size_t partStart(size_t count, size_t parts, size_t i) { return count * i / parts; }
+
+struct AlignedDelete {
+  void operator()(void* p) const { ::operator delete(p, std::align_val_t{kPanelAlignment}); }
+};
+template <typename T>
+using AlignedArray = std::unique_ptr<T[], AlignedDelete>;
+template <typename T>
+AlignedArray<T> allocateAligned(size_t count) {
+  return AlignedArray<T>(static_cast<T*>(::operator new(count * sizeof(T), std::align_val_t{kPanelAlignment})));
+}
+
+// k == 0 or alpha == 0: op(A)·op(B) contributes nothing and is not read (a NaN in it does not count).
+template <typename T>
+void scaleC(const GemmJob<T>& job) {
+  T* c = job.c;
+  const size_t size = job.m * job.n;
+  if (job.beta == T(0)) {
+    std::fill_n(c, size, T(0));  // C is not read: NaN or Inf in it does not survive
+  } else if (job.beta != T(1)) {
+    for (size_t i = 0; i < size; ++i) c[i] *= job.beta;
+  }
+}
+
+template <typename T>
+void gemmSmall(const GemmJob<T>& job) {
+  const auto a = MatrixView<T>::of(job.a, job.m, job.k, job.transA);
+  const auto b = MatrixView<T>::of(job.b, job.k, job.n, job.transB);
+  for (size_t i = 0; i < job.m; ++i) {
+    T* ci = job.c + i * job.n;
+    for (size_t j = 0; j < job.n; ++j) {
+      T sum = 0;
+      for (size_t p = 0; p < job.k; ++p) sum += a.at(i, p) * b.at(p, j);
+      ci[j] = job.beta == T(0) ? job.alpha * sum : job.alpha * sum + job.beta * ci[j];
+    }
+  }
+}
+
+// How the threads share the work on one packed panel of B: rowWays groups of rows of C times
+// colWays groups of NR-slivers, one thread per pair.
+struct Split {
+  size_t rowWays, colWays;
+};
+
+// Picks the split whose largest share, in micro-tiles, is smallest. On a tie more row groups win:
+// each thread then packs only its own rows of A, and the panel of B is read once per row group.
+Split chooseSplit(size_t rowTiles, size_t colTiles, size_t threads) {
+  Split best{1, threads};
+  size_t bestShare = std::numeric_limits<size_t>::max();
+  for (size_t rowWays = threads; rowWays >= 1; --rowWays) {
+    if (threads % rowWays != 0) continue;
+    const size_t colWays = threads / rowWays;
+    const size_t share = ceilDiv(rowTiles, rowWays) * ceilDiv(colTiles, colWays);
+    if (share < bestShare) best = {rowWays, colWays}, bestShare = share;
+  }
+  return best;
+}
+
+// The five loops. Writes C into `c` (the caller's C, or a scratch copy of it).
+template <typename T>
+void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const ExecContext& ctx) {
+  const auto [MR, NR, MC, KC, NC] = kernel.blocks;
+  const size_t m = job.m, n = job.n, k = job.k;
+  const double multiplyAdds = double(m) * double(n) * double(k);
+  const size_t threads = std::clamp<size_t>(size_t(multiplyAdds / kMultiplyAddsPerThread), 1, ctx.threads());
+  const auto a = MatrixView<T>::of(job.a, m, k, job.transA);
+  const auto b = MatrixView<T>::of(job.b, k, n, job.transB);
+
+  // One panel of B shared by all threads, and one block of A per thread, reused by every pc and jc.
+  const size_t kcMax = std::min(KC, k);
+  const size_t ncMax = roundUp(std::min(NC, n), NR);
+  const size_t mcMax = roundUp(std::min(MC, m), MR);
+  const AlignedArray<T> bPanel = allocateAligned<T>(kcMax * ncMax);
+  const AlignedArray<T> aBlocks = allocateAligned<T>(threads * mcMax * kcMax);
+
+  for (size_t jc = 0; jc < n; jc += NC) {  // all threads: the same NC columns of C
+    const size_t nc = std::min(NC, n - jc);
+    const size_t slivers = ceilDiv(nc, NR);
+    const Split split = chooseSplit(ceilDiv(m, MR), slivers, threads);
+
+    for (size_t pc = 0; pc < k; pc += KC) {  // all threads: the same KC terms of the sum
+      const size_t kc = std::min(KC, k - pc);
+      ctx.throwIfCancelled();
+      const MatrixView<T> bBlock = b.offset(pc, jc);
+      ctx.parallelFor(threads, [&](size_t t) {  // thread t packs its share of the panel's slivers
+        packB(bBlock, kc, nc, NR, partStart(slivers, threads, t), partStart(slivers, threads, t + 1), bPanel.get());
+      });
+      // Barrier (parallelFor returns when all are done): every thread reads the whole panel below.
+
+      // beta scales C once, on the first pc; later pcs add to what it wrote.
+      const T beta = pc == 0 ? job.beta : T(1);
+      ctx.parallelFor(threads, [&](size_t t) {
+        const size_t rowGroup = t / split.colWays, colGroup = t % split.colWays;
+        const size_t rowTiles = ceilDiv(m, MR);
+        const size_t rowBegin = partStart(rowTiles, split.rowWays, rowGroup) * MR;
+        const size_t rowEnd = std::min(m, partStart(rowTiles, split.rowWays, rowGroup + 1) * MR);
+        const size_t sliverBegin = partStart(slivers, split.colWays, colGroup);
+        const size_t sliverEnd = partStart(slivers, split.colWays, colGroup + 1);
+        if (rowBegin >= rowEnd || sliverBegin >= sliverEnd) return;
+        // Blocks of equal height, so that no thin last block streams the panel for little work.
+        const size_t rows = rowEnd - rowBegin;
+        const size_t mcStep = roundUp(ceilDiv(rows, ceilDiv(rows, MC)), MR);
+        T* aBlock = aBlocks.get() + t * mcMax * kcMax;
+
+        for (size_t ic = rowBegin; ic < rowEnd; ic += mcStep) {  // this thread's rows, MC at a time
+          ctx.throwIfCancelled();
+          const size_t mc = std::min(mcStep, rowEnd - ic);
+          packA(a.offset(ic, pc), mc, kc, job.alpha, MR, aBlock);
+
+          for (size_t jr = sliverBegin * NR; jr < sliverEnd * NR; jr += NR) {  // this thread's slivers of B
+            const size_t nr = std::min(NR, nc - jr);
+
+            for (size_t ir = 0; ir < mc; ir += MR) {  // every sliver of this A block
+              kernel.run(kc, aBlock + ir * kc, bPanel.get() + jr * kc, c + (ic + ir) * n + jc + jr, n, beta,
+                         std::min(MR, mc - ir), nr);
+            }
+          }
+        }
+      });
+      // Barrier: the next pc repacks the panel the threads were reading.
+    }
+  }
+}
+
+template <typename T>
+void run(const GemmJob<T>& job, const ExecContext& ctx) {
+  ctx.throwIfCancelled();
+  const size_t m = job.m, n = job.n;
+  if (m == 0 || n == 0) return;
+  // The paths that cannot be cancelled once started write C directly.
+  if (job.k == 0 || job.alpha == T(0)) return scaleC(job);
+  if (double(m) * double(n) * double(job.k) < kSmallMultiplyAdds) return gemmSmall(job);
+
+  const Kernel<T> kernel = selectKernel<T>();
+  if (!job.preserveCOnCancel) return gemmBlocked(job, job.c, kernel, ctx);
+  // The scratch needs C's values only when beta makes the micro-kernels read them.
+  const auto scratch = std::make_unique_for_overwrite<T[]>(m * n);
+  if (job.beta != T(0)) std::copy_n(job.c, m * n, scratch.get());
+  gemmBlocked(job, scratch.get(), kernel, ctx);
+  std::copy_n(scratch.get(), m * n, job.c);
+}
+
+}  // namespace
+
+void gemm(const GemmJob<float>& job, const ExecContext& ctx) { run(job, ctx); }
+void gemm(const GemmJob<double>& job, const ExecContext& ctx) { run(job, ctx); }
+
+}  // namespace pk::gemm

@@ -1,0 +1,73 @@
+// Order-preserving maps from each element type to an unsigned key of the same width, and back. Every
+// sort then sorts unsigned 8/16/32/64-bit keys with `<`: 4 instantiations of each kernel, not 11, and
+// the JS order's special cases (NaN last, -0 before +0, descending) cost nothing inside the kernels.
+//
+//   signed integers   flip the sign bit
+//   floats < 0        flip every bit        (larger magnitude, smaller key)
+//   floats >= 0       flip the sign bit     (so -0 maps just below +0)
+//   NaN (either sign) the all-ones key      (last; all NaNs equal, which keeps argsort stable)
+//   descending        NOT of the ascending key, except NaN, which stays all-ones and so stays last
+//
+// No non-NaN value maps to all-ones in either direction (the ascending float keys of non-NaNs lie in
+// [0x007F..., 0xFF80...]), so the inverse can read all-ones as NaN; it writes the canonical quiet NaN.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace pk::sort {
+
+template <size_t kBytes> struct UnsignedOfSize;
+template <> struct UnsignedOfSize<1> { using type = uint8_t; };
+template <> struct UnsignedOfSize<2> { using type = uint16_t; };
+template <> struct UnsignedOfSize<4> { using type = uint32_t; };
+template <> struct UnsignedOfSize<8> { using type = uint64_t; };
+
+// The key type of element type T.
+template <class T>
+using KeyOf = typename UnsignedOfSize<sizeof(T)>::type;
+
+template <class T>
+inline constexpr KeyOf<T> kSignBit = KeyOf<T>(KeyOf<T>(1) << (8 * sizeof(T) - 1));
+template <class T>
+inline constexpr KeyOf<T> kAllOnes = std::numeric_limits<KeyOf<T>>::max();
+
+template <class T, bool kDescending>
+inline KeyOf<T> toKey(T value) {
+  using K = KeyOf<T>;
+  K key;
+  if constexpr (std::is_floating_point_v<T>) {
+    // Bits, not `value != value`, so the test survives any floating-point compiler flags.
+    const K bits = std::bit_cast<K>(value);
+    if (K(bits & ~kSignBit<T>) > std::bit_cast<K>(std::numeric_limits<T>::infinity())) return kAllOnes<T>;
+    key = (bits & kSignBit<T>) ? K(~bits) : K(bits | kSignBit<T>);
+  } else if constexpr (std::is_signed_v<T>) {
+    key = K(static_cast<K>(value) ^ kSignBit<T>);
+  } else {
+    key = value;
+  }
+  if constexpr (kDescending) key = K(~key);
+  return key;
+}
+
+template <class T, bool kDescending>
+inline T fromKey(KeyOf<T> key) {
+  using K = KeyOf<T>;
+  if constexpr (std::is_floating_point_v<T>) {
+    // Infinity's bits plus the top mantissa bit: 0x7FC00000 / 0x7FF8000000000000.
+    constexpr K kQuietNaN = std::bit_cast<K>(std::numeric_limits<T>::infinity()) | K(K(1) << (std::numeric_limits<T>::digits - 2));
+    if (key == kAllOnes<T>) return std::bit_cast<T>(kQuietNaN);
+  }
+  if constexpr (kDescending) key = K(~key);
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::bit_cast<T>((key & kSignBit<T>) ? K(key ^ kSignBit<T>) : K(~key));
+  } else if constexpr (std::is_signed_v<T>) {
+    return static_cast<T>(K(key ^ kSignBit<T>));
+  } else {
+    return key;
+  }
+}
+
+}  // namespace pk::sort

@@ -1,0 +1,98 @@
+// Stable merge sort over the data and one scratch buffer of n elements:
+//
+//   Sort runs  one run per thread, each sorted alone by a top-down merge sort
+//   Merge      rounds of pairwise merges of neighbouring runs; in every round each thread writes an
+//              equal share of the whole output, found by co-ranking, so no thread idles
+//
+// Every merge writes into the other buffer (ping-pong), so no round copies its result back.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "kernels/sort/base_case.hpp"
+#include "kernels/sort/config.hpp"
+#include "kernels/sort/merge.hpp"
+#include "pool/exec_context.hpp"
+
+namespace pk::sort {
+
+// Sorts a[0, n) stably on the calling thread, leaving the result in b if intoB, else in a; the other
+// buffer is scratch.
+template <class T, class Less>
+void sortRun(T* a, T* b, size_t n, bool intoB, Less less, const ExecContext& ctx) {
+  if (n <= Config::kMergeBaseCase) {
+    insertionSort(a, n, less);
+    if (intoB) std::copy_n(a, n, b);
+    return;
+  }
+  // Both halves land in the buffer this level merges from, so the merge writes where the caller wants.
+  const size_t half = n / 2;
+  sortRun(a, b, half, !intoB, less, ctx);
+  sortRun(a + half, b + half, n - half, !intoB, less, ctx);
+  if (n >= Config::kBlock) ctx.throwIfCancelled();
+  const T* from = intoB ? a : b;
+  T* to = intoB ? b : a;
+  if (!less(from[half], from[half - 1])) {
+    std::copy_n(from, n, to);  // the halves are already in order (sorted and nearly sorted inputs)
+  } else {
+    merge(from, half, from + half, n - half, to, less);
+  }
+}
+
+// One merge round: runs 2p and 2p + 1 of `from` (bounded by `bounds`) are merged into the same place
+// of `to`; a last unpaired run is copied. The output is cut into blocks, the blocks into one range
+// per thread, and each block merges its slice of whichever pairs it overlaps.
+template <class T, class Less>
+void mergeRound(const T* from, T* to, const std::vector<size_t>& bounds, unsigned threads, Less less,
+                const ExecContext& ctx) {
+  const size_t runs = bounds.size() - 1;
+  const size_t n = bounds.back();
+  const size_t blocks = (n + Config::kBlock - 1) / Config::kBlock;
+  forEachBlock(ctx, threads, blocks, true, [&](size_t block) {
+    const size_t hi = std::min(n, (block + 1) * Config::kBlock);
+    // The run holding the block's first output, rounded down to the first run of its pair.
+    size_t run = static_cast<size_t>(std::upper_bound(bounds.begin(), bounds.end(), block * Config::kBlock) - bounds.begin() - 1) & ~size_t(1);
+    for (size_t pos = block * Config::kBlock; pos < hi; run += 2) {
+      const size_t begin = bounds[run];
+      const size_t mid = bounds[std::min(run + 1, runs)];
+      const size_t end = bounds[std::min(run + 2, runs)];
+      const size_t sliceEnd = std::min(hi, end);
+      mergeSlice(from + begin, mid - begin, from + mid, end - mid, to + begin, pos - begin, sliceEnd - begin, less);
+      pos = sliceEnd;
+    }
+  });
+}
+
+// Sorts data[0, n) stably; scratch holds n elements.
+template <class T, class Less>
+void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx) {
+  const unsigned threads = numThreadsFor(n, ctx.threads());
+  std::vector<size_t> bounds(threads + 1);
+  for (size_t r = 0; r <= threads; ++r) bounds[r] = r * n / threads;
+
+  // Sort runs. ceil(log2(threads)) rounds follow, each moving the data to the other buffer: the runs
+  // go to scratch when that count is odd, so that the last round writes into data.
+  const bool runsInScratch = std::bit_width(threads - 1u) % 2 == 1;
+  ctx.parallelFor(threads, [&](size_t r) {
+    sortRun(data + bounds[r], scratch + bounds[r], bounds[r + 1] - bounds[r], runsInScratch, less, ctx);
+  });
+
+  // Merge.
+  T* from = runsInScratch ? scratch : data;
+  T* to = runsInScratch ? data : scratch;
+  while (bounds.size() > 2) {
+    ctx.throwIfCancelled();
+    mergeRound(from, to, bounds, threads, less, ctx);
+    std::vector<size_t> merged;
+    for (size_t r = 0; r < bounds.size(); r += 2) merged.push_back(bounds[r]);
+    if (merged.back() != n) merged.push_back(n);
+    bounds = std::move(merged);
+    std::swap(from, to);
+  }
+}
+
+}  // namespace pk::sort

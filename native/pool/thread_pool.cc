@@ -1,0 +1,195 @@
+#include "pool/thread_pool.hpp"
+
+#include <algorithm>
+
+namespace pk {
+
+// One fork-join group: `count` indices of one body. Indices are claimed under the pool mutex, so a
+// claim is a plain increment; completion is counted atomically so finishing an index takes no lock
+// unless it is the last one.
+struct ThreadPool::Group {
+  uint64_t ticket = 0;
+  uint64_t sequence = 0;  // later groups of the same call go first (depth-first nesting)
+  size_t count = 0;
+  size_t nextIndex = 0;   // guarded by ThreadPool::mu_
+  std::atomic<size_t> finished{0};
+  const std::function<void(size_t)>* body = nullptr;  // parallelFor: lives on the opener's stack
+  std::function<void()> job;                           // submit: owned here
+  std::mutex errorMu;
+  std::exception_ptr error;
+};
+
+struct ThreadPool::Worker {
+  std::thread thread;
+  bool retire = false;             // guarded by mu_: leave once idle (the pool shrank)
+  std::atomic<bool> exited{false};
+};
+
+void ExecContext::parallelFor(size_t count, const std::function<void(size_t)>& body) const {
+  if (count == 0) return;
+  if (!pool_ || count == 1) {
+    for (size_t i = 0; i < count; ++i) body(i);
+    return;
+  }
+  pool_->parallelFor(ticket_, count, body);
+}
+
+ThreadPool::ThreadPool(unsigned threads) { resize(threads); }
+
+ThreadPool::~ThreadPool() {
+  std::vector<std::unique_ptr<Worker>> workers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    workers.swap(workers_);
+  }
+  wake_.notify_all();
+  for (auto& w : workers) w->thread.join();
+}
+
+void ThreadPool::resize(unsigned threads) {
+  threads = std::clamp(threads, 1u, kMaxThreads);
+  std::lock_guard<std::mutex> lock(mu_);
+  reapExitedLocked();
+  target_.store(threads, std::memory_order_relaxed);
+  unsigned active = 0;
+  for (auto& w : workers_) {
+    if (w->retire) continue;
+    if (active < threads) {
+      ++active;
+    } else {
+      w->retire = true;
+    }
+  }
+  for (; active < threads; ++active) {
+    auto worker = std::make_unique<Worker>();
+    Worker* raw = worker.get();
+    worker->thread = std::thread([this, raw] { workerLoop(raw); });
+    workers_.push_back(std::move(worker));
+  }
+  wake_.notify_all();
+}
+
+// Retired threads that have left their loop are joined here, never while they may still run work,
+// so resize() does not block its caller on a long kernel.
+void ThreadPool::reapExitedLocked() {
+  auto done = std::partition(workers_.begin(), workers_.end(),
+                             [](const std::unique_ptr<Worker>& w) { return !w->exited.load(); });
+  for (auto it = done; it != workers_.end(); ++it) (*it)->thread.join();
+  workers_.erase(done, workers_.end());
+}
+
+void ThreadPool::submit(uint64_t ticket, std::function<void()> job) {
+  auto group = std::make_shared<Group>();
+  group->ticket = ticket;
+  group->count = 1;
+  group->job = std::move(job);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    group->sequence = ++groupsOpened_;
+    open_.push_back(std::move(group));
+  }
+  wake_.notify_one();
+}
+
+bool ThreadPool::claimLocked(uint64_t onlyTicket, std::shared_ptr<Group>& group, size_t& index) {
+  // Smallest ticket first (FIFO across calls); within a call, the newest group (deepest nesting).
+  auto best = open_.end();
+  for (auto it = open_.begin(); it != open_.end(); ++it) {
+    if (onlyTicket && (*it)->ticket != onlyTicket) continue;
+    if (best == open_.end() || (*it)->ticket < (*best)->ticket ||
+        ((*it)->ticket == (*best)->ticket && (*it)->sequence > (*best)->sequence)) {
+      best = it;
+    }
+  }
+  if (best == open_.end()) return false;
+  group = *best;
+  index = group->nextIndex++;
+  if (group->nextIndex == group->count) open_.erase(best);
+  return true;
+}
+
+void ThreadPool::runClaimed(const std::shared_ptr<Group>& group, size_t index) {
+  if (group->job) {
+    group->job();
+  } else {
+    try {
+      (*group->body)(index);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(group->errorMu);
+      if (!group->error) group->error = std::current_exception();
+    }
+  }
+  if (group->finished.fetch_add(1, std::memory_order_acq_rel) + 1 == group->count) {
+    // Take the lock so a waiter cannot check `finished` and then miss this notification.
+    { std::lock_guard<std::mutex> lock(mu_); }
+    wake_.notify_all();
+  }
+}
+
+void ThreadPool::workerLoop(Worker* self) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (stopping_ || self->retire) break;
+    std::shared_ptr<Group> group;
+    size_t index = 0;
+    if (claimLocked(0, group, index)) {
+      ++indicesRun_;
+      lock.unlock();
+      runClaimed(group, index);
+      group.reset();
+      lock.lock();
+      continue;
+    }
+    wake_.wait(lock);
+  }
+  self->exited.store(true);
+}
+
+void ThreadPool::parallelFor(uint64_t ticket, size_t count, const std::function<void(size_t)>& body) {
+  auto group = std::make_shared<Group>();
+  group->ticket = ticket;
+  group->count = count;
+  group->body = &body;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    group->sequence = ++groupsOpened_;
+    open_.push_back(group);
+  }
+  wake_.notify_all();
+
+  // Run our own indices until none is left unclaimed, then help with the same call's other groups
+  // until the indices others claimed have finished. Helping only within the call keeps one call's
+  // latency independent of the calls queued behind it.
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (group->finished.load(std::memory_order_acquire) == count) break;
+    std::shared_ptr<Group> claimed;
+    size_t index = 0;
+    bool gotOwn = group->nextIndex < group->count;
+    if (gotOwn) {
+      index = group->nextIndex++;
+      if (group->nextIndex == group->count) open_.erase(std::find(open_.begin(), open_.end(), group));
+      claimed = group;
+    } else if (!claimLocked(ticket, claimed, index)) {
+      wake_.wait(lock);
+      continue;
+    }
+    ++indicesRun_;
+    lock.unlock();
+    runClaimed(claimed, index);
+    claimed.reset();
+    lock.lock();
+  }
+  lock.unlock();
+  if (group->error) std::rethrow_exception(group->error);
+}
+
+ThreadPool::Counters ThreadPool::counters() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  unsigned live = 0;
+  for (auto& w : workers_) live += !w->exited.load();
+  return {groupsOpened_, indicesRun_, live};
+}
+
+}  // namespace pk

@@ -1,0 +1,489 @@
+// The sorts against a reference that implements the JS order directly on the values (std::stable_sort
+// with a comparator, never the key maps): every element type × algorithm × direction × thread count
+// (the real ThreadPool) × size straddling every threshold of config.hpp × distribution, compared bit
+// for bit, on a misaligned array between red zones. Then argsort, the key maps alone, and cancellation.
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "kernels/sort/config.hpp"
+#include "kernels/sort/keys.hpp"
+#include "kernels/sort/sort.hpp"
+#include "pool/thread_pool.hpp"
+#include "test.hpp"
+
+namespace {
+
+using namespace pk::sort;
+
+// Sanitizers slow the sorts down 3-20x: they get the same matrix with the largest sizes left out.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+constexpr unsigned kMaxThreads = 4;
+constexpr Algorithm kAlgorithms[] = {Algorithm::Auto, Algorithm::Merge, Algorithm::Quick};
+
+// One real pool per thread count, each used at its full width.
+class Pools {
+ public:
+  Pools() {
+    for (unsigned t = 1; t <= kMaxThreads; ++t) pools_.push_back(std::make_unique<pk::ThreadPool>(t));
+  }
+  pk::ExecContext context(unsigned threads, const std::atomic<bool>* cancel = nullptr) {
+    return pools_[threads - 1]->context(threads, cancel);
+  }
+
+ private:
+  std::vector<std::unique_ptr<pk::ThreadPool>> pools_;
+};
+
+// ---- The reference: the JS order on the values themselves ----
+
+// Whether x goes strictly before y: numbers ascending (or descending), -0 before +0 (after, when
+// descending), NaN last in both directions and equal to every other NaN.
+template <class T>
+bool jsBefore(T x, T y, bool descending) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x)) return false;
+    if (std::isnan(y)) return true;
+    if (x == y) return std::signbit(x) != std::signbit(y) && std::signbit(x) != descending;
+  }
+  return descending ? y < x : x < y;
+}
+
+// Equal bit for bit, except that any NaN equals any NaN.
+template <class T>
+bool sameValue(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
+  }
+  return std::bit_cast<KeyOf<T>>(x) == std::bit_cast<KeyOf<T>>(y);
+}
+
+template <class T>
+std::string show(T x) {
+  std::ostringstream os;
+  if constexpr (std::is_floating_point_v<T>) {
+    os << x << " (bits 0x" << std::hex << uint64_t{std::bit_cast<KeyOf<T>>(x)} << ")";
+  } else if constexpr (std::is_signed_v<T>) {
+    os << int64_t{x};
+  } else {
+    os << uint64_t{x};
+  }
+  return os.str();
+}
+
+template <class T>
+std::vector<T> referenceSort(std::vector<T> values, bool descending) {
+  std::stable_sort(values.begin(), values.end(), [&](T x, T y) { return jsBefore(x, y, descending); });
+  return values;
+}
+
+template <class T>
+std::vector<uint32_t> referenceArgsort(const std::vector<T>& values, bool descending) {
+  std::vector<uint32_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return jsBefore(values[x], values[y], descending); });
+  return order;
+}
+
+// ---- Inputs ----
+
+enum class Dist { Uniform, Sorted, Reversed, AllEqual, FewDistinct, OrganPipe, Sawtooth, Specials };
+constexpr Dist kDists[] = {Dist::Uniform,     Dist::Sorted,    Dist::Reversed, Dist::AllEqual,
+                           Dist::FewDistinct, Dist::OrganPipe, Dist::Sawtooth, Dist::Specials};
+
+const char* distName(Dist dist) {
+  switch (dist) {
+    case Dist::Uniform: return "uniform";
+    case Dist::Sorted: return "sorted";
+    case Dist::Reversed: return "reversed";
+    case Dist::AllEqual: return "all-equal";
+    case Dist::FewDistinct: return "few-distinct";
+    case Dist::OrganPipe: return "organ-pipe";
+    case Dist::Sawtooth: return "sawtooth";
+    case Dist::Specials: return "specials";
+  }
+  return "?";
+}
+
+// Uniform over bit patterns: for floats that includes NaNs of both signs with random payloads,
+// subnormals and infinities.
+template <class T>
+T randomValue(std::mt19937_64& rng) {
+  return std::bit_cast<T>(static_cast<KeyOf<T>>(rng()));
+}
+
+template <class T>
+std::vector<T> specialValues() {
+  using L = std::numeric_limits<T>;
+  if constexpr (std::is_floating_point_v<T>) {
+    using K = KeyOf<T>;
+    const K inf = std::bit_cast<K>(L::infinity());
+    const K sign = kSignBit<T>;
+    return {L::quiet_NaN(), -L::quiet_NaN(), std::bit_cast<T>(K(inf | 1)), std::bit_cast<T>(K(sign | inf | 5)),
+            T(0), -T(0), L::infinity(), -L::infinity(), L::denorm_min(), -L::denorm_min(), L::min(), -L::min(),
+            L::max(), L::lowest(), T(1), T(-1)};
+  } else {
+    return {L::min(), L::max(), T(0), T(1), static_cast<T>(-1), T(L::min() + 1), T(L::max() - 1)};
+  }
+}
+
+template <class T>
+std::vector<T> generate(Dist dist, size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<T> v(n);
+  const auto ascending = [](auto first, auto last) {
+    std::sort(first, last, [](T x, T y) { return jsBefore(x, y, false); });
+  };
+  const auto fillRandom = [&] { for (T& x : v) x = randomValue<T>(rng); };
+  switch (dist) {
+    case Dist::Uniform:
+      fillRandom();
+      break;
+    case Dist::Sorted:
+      fillRandom();
+      ascending(v.begin(), v.end());
+      break;
+    case Dist::Reversed:
+      fillRandom();
+      ascending(v.begin(), v.end());
+      std::reverse(v.begin(), v.end());
+      break;
+    case Dist::AllEqual:
+      std::fill(v.begin(), v.end(), randomValue<T>(rng));
+      break;
+    case Dist::FewDistinct: {
+      const T pool[] = {randomValue<T>(rng), randomValue<T>(rng), randomValue<T>(rng), randomValue<T>(rng)};
+      for (T& x : v) x = pool[rng() % 4];
+      break;
+    }
+    case Dist::OrganPipe:
+      fillRandom();
+      ascending(v.begin(), v.end());
+      std::reverse(v.begin() + static_cast<ptrdiff_t>(n / 2), v.end());
+      break;
+    case Dist::Sawtooth: {
+      fillRandom();
+      const size_t tooth = n / 7 + 1;
+      for (size_t i = 0; i < n; i += tooth) ascending(v.begin() + static_cast<ptrdiff_t>(i), v.begin() + static_cast<ptrdiff_t>(std::min(n, i + tooth)));
+      break;
+    }
+    case Dist::Specials: {
+      const std::vector<T> specials = specialValues<T>();
+      for (T& x : v) x = rng() % 2 ? specials[rng() % specials.size()] : randomValue<T>(rng);
+      break;
+    }
+  }
+  return v;
+}
+
+// 0..3, 15..17, 31..33, a prime, and every threshold of config.hpp ±1 (the thread-count steps at
+// k·kMinPerThread included); the large ones only without sanitizers.
+std::vector<size_t> testSizes() {
+  std::set<size_t> sizes = {0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 1009};
+  std::vector<size_t> thresholds = {Config::kQuickBaseCase, Config::kMergeBaseCase, Config::kNintherThreshold};
+  if (!kSanitized) {
+    for (size_t t = 1; t <= kMaxThreads; ++t) thresholds.push_back(t * Config::kMinPerThread);
+    thresholds.push_back(Config::kBlock);
+    sizes.insert({65537, 100003});
+  }
+  for (size_t t : thresholds) sizes.insert({t - 1, t, t + 1});
+  return {sizes.begin(), sizes.end()};
+}
+
+// ---- The array under test: misaligned (one element past a 16-element red zone), red zone after ----
+
+template <class T>
+class Guarded {
+ public:
+  static constexpr size_t kRed = 16;
+  static constexpr unsigned char kPattern = 0xA5;
+
+  explicit Guarded(const std::vector<T>& values) : buffer_(values.size() + 2 * kRed + 1), n_(values.size()) {
+    std::memset(buffer_.data(), kPattern, buffer_.size() * sizeof(T));
+    std::copy(values.begin(), values.end(), data());
+  }
+  T* data() { return buffer_.data() + kRed + 1; }
+  T operator[](size_t i) const { return buffer_[kRed + 1 + i]; }
+  bool redZonesIntact() const {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(buffer_.data());
+    const size_t before = (kRed + 1) * sizeof(T);
+    const size_t after = (kRed + 1 + n_) * sizeof(T);
+    for (size_t i = 0; i < buffer_.size() * sizeof(T); ++i) {
+      if ((i < before || i >= after) && bytes[i] != kPattern) return false;
+    }
+    return true;
+  }
+  bool sameBytesAs(const std::vector<T>& values) const {
+    return std::memcmp(buffer_.data() + kRed + 1, values.data(), n_ * sizeof(T)) == 0;
+  }
+
+ private:
+  std::vector<T> buffer_;
+  size_t n_;
+};
+
+template <class T>
+size_t firstDifference(const Guarded<T>& actual, const std::vector<T>& expected) {
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (!sameValue(actual[i], expected[i])) return i;
+  }
+  return expected.size();
+}
+
+uint64_t seedOf(size_t n, Dist dist) { return n * 131 + static_cast<uint64_t>(dist) + 1; }
+
+// ---- Sort and argsort against the reference ----
+
+template <class T>
+void checkSort(ElementType type, const char* name, const std::vector<size_t>& sizes) {
+  Pools pools;
+  for (size_t n : sizes) {
+    for (Dist dist : kDists) {
+      const std::vector<T> input = generate<T>(dist, n, seedOf(n, dist));
+      for (bool descending : {false, true}) {
+        const std::vector<T> expected = referenceSort(input, descending);
+        for (Algorithm algorithm : kAlgorithms) {
+          for (unsigned threads = 1; threads <= kMaxThreads; ++threads) {
+            Guarded<T> array(input);
+            sort({type, array.data(), n, algorithm, descending}, pools.context(threads));
+            const size_t bad = firstDifference(array, expected);
+            const auto where = [&] {
+              std::ostringstream os;
+              os << name << " n=" << n << " " << distName(dist) << " " << algorithmName(algorithm)
+                 << (descending ? " desc" : " asc") << " threads=" << threads;
+              return os.str();
+            };
+            CHECK(bad == n, where() << " index " << bad << ": got " << show(array[bad]) << ", expected " << show(expected[bad]));
+            CHECK(array.redZonesIntact(), where());
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void checkArgsort(ElementType type, const char* name, const std::vector<size_t>& sizes) {
+  Pools pools;
+  for (size_t n : sizes) {
+    for (Dist dist : kDists) {
+      const std::vector<T> input = generate<T>(dist, n, seedOf(n, dist));
+      for (bool descending : {false, true}) {
+        const std::vector<uint32_t> expected = referenceArgsort(input, descending);
+        for (unsigned threads = 1; threads <= kMaxThreads; ++threads) {
+          Guarded<T> array(input);
+          Guarded<uint32_t> indices(std::vector<uint32_t>(n, 0xDEADBEEF));
+          argsort({type, array.data(), n, descending, indices.data()}, pools.context(threads));
+          const size_t bad = firstDifference(indices, expected);
+          CHECK(bad == n, name << " n=" << n << " " << distName(dist) << (descending ? " desc" : " asc") << " threads="
+                               << threads << " index " << bad << ": got " << indices[bad] << ", expected " << expected[bad]);
+          CHECK(array.sameBytesAs(input) && array.redZonesIntact(), name << " n=" << n << ": input modified");
+          CHECK(indices.redZonesIntact(), name << " n=" << n << " " << distName(dist) << ": index red zone written");
+        }
+      }
+    }
+  }
+}
+
+TEST("sort: int8") { checkSort<int8_t>(ElementType::Int8, "int8", testSizes()); }
+TEST("sort: uint8") { checkSort<uint8_t>(ElementType::Uint8, "uint8", testSizes()); }
+TEST("sort: uint8clamped") { checkSort<uint8_t>(ElementType::Uint8Clamped, "uint8clamped", testSizes()); }
+TEST("sort: int16") { checkSort<int16_t>(ElementType::Int16, "int16", testSizes()); }
+TEST("sort: uint16") { checkSort<uint16_t>(ElementType::Uint16, "uint16", testSizes()); }
+TEST("sort: int32") { checkSort<int32_t>(ElementType::Int32, "int32", testSizes()); }
+TEST("sort: uint32") { checkSort<uint32_t>(ElementType::Uint32, "uint32", testSizes()); }
+TEST("sort: float32") { checkSort<float>(ElementType::Float32, "float32", testSizes()); }
+TEST("sort: float64") { checkSort<double>(ElementType::Float64, "float64", testSizes()); }
+TEST("sort: bigint64") { checkSort<int64_t>(ElementType::BigInt64, "bigint64", testSizes()); }
+TEST("sort: biguint64") { checkSort<uint64_t>(ElementType::BigUint64, "biguint64", testSizes()); }
+TEST("argsort: int8") { checkArgsort<int8_t>(ElementType::Int8, "int8", testSizes()); }
+TEST("argsort: uint8") { checkArgsort<uint8_t>(ElementType::Uint8, "uint8", testSizes()); }
+TEST("argsort: uint8clamped") { checkArgsort<uint8_t>(ElementType::Uint8Clamped, "uint8clamped", testSizes()); }
+TEST("argsort: int16") { checkArgsort<int16_t>(ElementType::Int16, "int16", testSizes()); }
+TEST("argsort: uint16") { checkArgsort<uint16_t>(ElementType::Uint16, "uint16", testSizes()); }
+TEST("argsort: int32") { checkArgsort<int32_t>(ElementType::Int32, "int32", testSizes()); }
+TEST("argsort: uint32") { checkArgsort<uint32_t>(ElementType::Uint32, "uint32", testSizes()); }
+TEST("argsort: float32") { checkArgsort<float>(ElementType::Float32, "float32", testSizes()); }
+TEST("argsort: float64") { checkArgsort<double>(ElementType::Float64, "float64", testSizes()); }
+TEST("argsort: bigint64") { checkArgsort<int64_t>(ElementType::BigInt64, "bigint64", testSizes()); }
+TEST("argsort: biguint64") { checkArgsort<uint64_t>(ElementType::BigUint64, "biguint64", testSizes()); }
+
+// A million elements, for one type per key width that can hold distinct values at that size.
+TEST("sort: 1e6 elements") {
+  if (kSanitized) return;
+  checkSort<int32_t>(ElementType::Int32, "int32", {1000000});
+  checkSort<double>(ElementType::Float64, "float64", {1000000});
+  checkArgsort<float>(ElementType::Float32, "float32", {1000000});
+  checkArgsort<int64_t>(ElementType::BigInt64, "bigint64", {1000000});
+}
+
+// ---- The key maps alone ----
+
+// Keys must be strictly increasing along the reference order, except that every NaN shares the
+// all-ones key; and mapping back must give the value again (NaN: the canonical quiet NaN).
+template <class T>
+void checkKeys(std::vector<T> values, const char* name) {
+  for (bool descending : {false, true}) {
+    std::sort(values.begin(), values.end(), [&](T x, T y) { return jsBefore(x, y, descending); });
+    const auto key = [&](T x) { return descending ? toKey<T, true>(x) : toKey<T, false>(x); };
+    const auto back = [&](KeyOf<T> k) { return descending ? fromKey<T, true>(k) : fromKey<T, false>(k); };
+    for (size_t i = 0; i < values.size(); ++i) {
+      const T x = values[i];
+      if constexpr (std::is_floating_point_v<T>) {
+        if (std::isnan(x)) {
+          const auto canonical = std::bit_cast<KeyOf<T>>(std::numeric_limits<T>::quiet_NaN());
+          CHECK(key(x) == kAllOnes<T>, name << " " << show(x));
+          CHECK(std::bit_cast<KeyOf<T>>(back(key(x))) == canonical, name << " " << show(back(key(x))));
+          continue;
+        }
+        CHECK(key(x) != kAllOnes<T>, name << " " << show(x));
+      }
+      CHECK(std::bit_cast<KeyOf<T>>(back(key(x))) == std::bit_cast<KeyOf<T>>(x), name << " round trip of " << show(x));
+      if (i > 0 && !sameValue(values[i - 1], x)) {
+        CHECK(key(values[i - 1]) < key(x), name << (descending ? " desc " : " asc ") << show(values[i - 1]) << " vs " << show(x));
+      }
+    }
+  }
+}
+
+template <class T>
+std::vector<T> everyValue() {
+  std::vector<T> values;
+  for (uint32_t bits = 0; bits <= std::numeric_limits<KeyOf<T>>::max(); ++bits) values.push_back(std::bit_cast<T>(static_cast<KeyOf<T>>(bits)));
+  return values;
+}
+
+template <class T>
+std::vector<T> specialAndRandomValues() {
+  std::vector<T> values = specialValues<T>();
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 100000; ++i) values.push_back(randomValue<T>(rng));
+  return values;
+}
+
+TEST("sort keys: order-preserving and invertible") {
+  checkKeys(everyValue<int8_t>(), "int8");
+  checkKeys(everyValue<uint8_t>(), "uint8");
+  checkKeys(everyValue<int16_t>(), "int16");
+  checkKeys(everyValue<uint16_t>(), "uint16");
+  checkKeys(specialAndRandomValues<int32_t>(), "int32");
+  checkKeys(specialAndRandomValues<uint32_t>(), "uint32");
+  checkKeys(specialAndRandomValues<float>(), "float32");
+  checkKeys(specialAndRandomValues<double>(), "float64");
+  checkKeys(specialAndRandomValues<int64_t>(), "bigint64");
+  checkKeys(specialAndRandomValues<uint64_t>(), "biguint64");
+}
+
+TEST("sort: element sizes and algorithm names") {
+  const ElementType types[] = {ElementType::Int8,    ElementType::Uint8,    ElementType::Uint8Clamped, ElementType::Int16,
+                               ElementType::Uint16,  ElementType::Int32,    ElementType::Uint32,       ElementType::Float32,
+                               ElementType::Float64, ElementType::BigInt64, ElementType::BigUint64};
+  const size_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
+  for (size_t i = 0; i < std::size(types); ++i) CHECK(elementSize(types[i]) == sizes[i], "type " << i);
+  CHECK(std::string(algorithmName(Algorithm::Auto)) == "auto");
+  CHECK(std::string(algorithmName(Algorithm::Merge)) == "merge");
+  CHECK(std::string(algorithmName(Algorithm::Quick)) == "quick");
+}
+
+// ---- Cancellation ----
+
+template <class T>
+void checkPresetCancel(ElementType type, const char* name, Pools& pools) {
+  std::atomic<bool> cancel{true};
+  for (size_t n : {size_t{1}, size_t{100}, size_t{100003}}) {
+    const std::vector<T> input = generate<T>(Dist::Uniform, n, n);
+    for (unsigned threads : {1u, kMaxThreads}) {
+      for (Algorithm algorithm : kAlgorithms) {
+        Guarded<T> array(input);
+        bool threw = false;
+        try {
+          sort({type, array.data(), n, algorithm, false}, pools.context(threads, &cancel));
+        } catch (const pk::Cancelled&) {
+          threw = true;
+        }
+        CHECK(threw && array.sameBytesAs(input), name << " sort n=" << n << " threads=" << threads);
+      }
+      Guarded<uint32_t> indices(std::vector<uint32_t>(n, 7));
+      bool threw = false;
+      try {
+        argsort({type, input.data(), n, true, indices.data()}, pools.context(threads, &cancel));
+      } catch (const pk::Cancelled&) {
+        threw = true;
+      }
+      CHECK(threw && indices.sameBytesAs(std::vector<uint32_t>(n, 7)), name << " argsort n=" << n << " threads=" << threads);
+    }
+  }
+}
+
+TEST("sort: a call cancelled before it starts throws and leaves the data untouched") {
+  Pools pools;
+  checkPresetCancel<int8_t>(ElementType::Int8, "int8", pools);
+  checkPresetCancel<int32_t>(ElementType::Int32, "int32", pools);
+  checkPresetCancel<double>(ElementType::Float64, "float64", pools);
+  checkPresetCancel<uint64_t>(ElementType::BigUint64, "biguint64", pools);
+}
+
+// Another thread sets the flag after a delay: the call either finishes sorted or throws with the data
+// untouched. Which one happens depends on timing; with the shortest delay it is practically always a
+// throw, which the last check relies on to show that polling happens mid-sort at all.
+TEST("sort: cancelling mid-sort either finishes or leaves the data untouched") {
+  Pools pools;
+  const size_t n = kSanitized ? 1000000 : 10000000;
+  const std::vector<double> input = generate<double>(Dist::Uniform, n, 1);
+  std::vector<double> expected;  // the reference, computed only if some call finishes
+  std::vector<uint32_t> expectedOrder;
+  int cancelledCount = 0;
+  for (int delayUs : {500, 20000, 200000}) {
+    for (int call = 0; call < 3; ++call) {
+      std::atomic<bool> cancel{false};
+      std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+        cancel.store(true);
+      });
+      Guarded<double> array(input);
+      Guarded<uint32_t> indices(std::vector<uint32_t>(n, 7));
+      bool threw = false;
+      try {
+        if (call < 2) {
+          sort({ElementType::Float64, array.data(), n, call == 0 ? Algorithm::Merge : Algorithm::Quick, false}, pools.context(2, &cancel));
+        } else {
+          argsort({ElementType::Float64, input.data(), n, false, indices.data()}, pools.context(2, &cancel));
+        }
+      } catch (const pk::Cancelled&) {
+        threw = true;
+      }
+      canceller.join();
+      cancelledCount += threw;
+      if (threw) {
+        CHECK(array.sameBytesAs(input) && indices.sameBytesAs(std::vector<uint32_t>(n, 7)), "call " << call << " delay " << delayUs << "us");
+      } else if (call < 2) {
+        if (expected.empty()) expected = referenceSort(input, false);
+        CHECK(firstDifference(array, expected) == n, "call " << call << " delay " << delayUs << "us");
+      } else {
+        if (expectedOrder.empty()) expectedOrder = referenceArgsort(input, false);
+        CHECK(firstDifference(indices, expectedOrder) == n, "argsort delay " << delayUs << "us");
+      }
+    }
+  }
+  CHECK(cancelledCount > 0, "no call was cancelled");
+}
+
+}  // namespace
