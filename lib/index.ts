@@ -57,7 +57,9 @@ const CALL_OPTIONS = ['backend', 'threads'] as const;
 const MATMUL_OPTIONS = ['m', 'n', 'k', 'transA', 'transB', 'alpha', 'beta', 'out', ...CALL_OPTIONS];
 const SORT_OPTIONS = ['algorithm', 'descending', ...CALL_OPTIONS];
 const ARGSORT_OPTIONS = ['descending', ...CALL_OPTIONS];
-const ASYNC = (names: readonly string[]) => [...names, 'signal'];
+const ASYNC_MATMUL_OPTIONS = [...MATMUL_OPTIONS, 'signal'];
+const ASYNC_SORT_OPTIONS = [...SORT_OPTIONS, 'signal'];
+const ASYNC_ARGSORT_OPTIONS = [...ARGSORT_OPTIONS, 'signal'];
 
 function callSettings(opts: Record<string, unknown>): { backend: Backend; threads: number } {
   const settings = currentSettings();
@@ -80,7 +82,8 @@ function allocate<T extends FloatArray>(like: T, length: number, name: string): 
   }
 }
 
-function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, allowed: readonly string[]) {
+function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, async: boolean) {
+  const allowed = async ? ASYNC_MATMUL_OPTIONS : MATMUL_OPTIONS;
   const opts = check.options(options, allowed);
   const a = check.floatArray(aArg, 'a');
   const b = check.floatArray(bArg, 'b', a, 'a');
@@ -101,6 +104,11 @@ function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, allowed: 
     check.noOverlap(out, a, 'a');
     check.noOverlap(out, b, 'b');
   }
+  if (async) {
+    check.fixedLength(a, 'a');
+    check.fixedLength(b, 'b');
+    if (out !== undefined) check.fixedLength(out, 'options.out');
+  }
   const { backend, threads } = callSettings(opts);
   const job: MatmulJob = {
     a, b, out: out ?? allocate(a, shape.m * shape.n, 'options.m × options.n'),
@@ -111,22 +119,23 @@ function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, allowed: 
 
 /** C = alpha·op(A)·op(B) + beta·C on the calling thread and the pool; returns C. */
 export function matmulSync<T extends FloatArray>(a: T, b: T, options?: MatmulOptions<T>): T {
-  const { backend, job } = prepareMatmul(a, b, options, MATMUL_OPTIONS);
+  const { backend, job } = prepareMatmul(a, b, options, false);
   backend.matmulSync(job);
   return job.out as T;
 }
 
 /** The async form of matmulSync: resolves to C without blocking the event loop. */
 export async function matmul<T extends FloatArray>(a: T, b: T, options?: MatmulOptions<T> & AsyncOptions): Promise<T> {
-  const { backend, job, opts } = prepareMatmul(a, b, options, ASYNC(MATMUL_OPTIONS));
+  const { backend, job, opts } = prepareMatmul(a, b, options, true);
   const signal = checkSignal(opts);
   await backend.matmul(job, signal);
   return job.out as T;
 }
 
-function prepareSort(arrayArg: unknown, options: unknown, allowed: readonly string[]) {
-  const opts = check.options(options, allowed);
+function prepareSort(arrayArg: unknown, options: unknown, async: boolean) {
+  const opts = check.options(options, async ? ASYNC_SORT_OPTIONS : SORT_OPTIONS);
   const array = check.numericArray(arrayArg, 'array');
+  if (async) check.fixedLength(array, 'array');
   const algorithm = check.oneOf(opts.algorithm, 'options.algorithm', check.SORT_ALGORITHMS) ?? 'auto';
   const descending = check.boolean(opts.descending, 'options.descending', false);
   const { backend, threads } = callSettings(opts);
@@ -138,22 +147,23 @@ function prepareSort(arrayArg: unknown, options: unknown, allowed: readonly stri
  * descending (NaN still last); returns the same array.
  */
 export function sortSync<T extends NumericArray>(array: T, options?: SortOptions): T {
-  const { backend, job } = prepareSort(array, options, SORT_OPTIONS);
+  const { backend, job } = prepareSort(array, options, false);
   backend.sortSync(job);
   return array;
 }
 
 /** The async form of sortSync. */
 export async function sort<T extends NumericArray>(array: T, options?: SortOptions & AsyncOptions): Promise<T> {
-  const { backend, job, opts } = prepareSort(array, options, ASYNC(SORT_OPTIONS));
+  const { backend, job, opts } = prepareSort(array, options, true);
   const signal = checkSignal(opts);
   await backend.sort(job, signal);
   return array;
 }
 
-function prepareArgsort(arrayArg: unknown, options: unknown, allowed: readonly string[]) {
-  const opts = check.options(options, allowed);
+function prepareArgsort(arrayArg: unknown, options: unknown, async: boolean) {
+  const opts = check.options(options, async ? ASYNC_ARGSORT_OPTIONS : ARGSORT_OPTIONS);
   const array = check.numericArray(arrayArg, 'array');
+  if (async) check.fixedLength(array, 'array');
   if (array.length > 2 ** 32) throw errors.shape('array', 'argsort returns Uint32 indices, so at most 2^32 elements');
   const descending = check.boolean(opts.descending, 'options.descending', false);
   const { backend, threads } = callSettings(opts);
@@ -162,14 +172,14 @@ function prepareArgsort(arrayArg: unknown, options: unknown, allowed: readonly s
 
 /** The indices that sort `array` (stable: equal keys keep their order); `array` is not modified. */
 export function argsortSync(array: NumericArray, options?: ArgsortOptions): Uint32Array {
-  const { backend, job } = prepareArgsort(array, options, ARGSORT_OPTIONS);
+  const { backend, job } = prepareArgsort(array, options, false);
   backend.argsortSync(job);
   return job.out;
 }
 
 /** The async form of argsortSync. */
 export async function argsort(array: NumericArray, options?: ArgsortOptions & AsyncOptions): Promise<Uint32Array> {
-  const { backend, job, opts } = prepareArgsort(array, options, ASYNC(ARGSORT_OPTIONS));
+  const { backend, job, opts } = prepareArgsort(array, options, true);
   const signal = checkSignal(opts);
   await backend.argsort(job, signal);
   return job.out;

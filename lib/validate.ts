@@ -61,6 +61,17 @@ export function floatArray(value: unknown, name: string, sameAs?: FloatArray, sa
   return value as FloatArray;
 }
 
+/**
+ * An async call works on the array's memory after returning to the event loop. A resizable
+ * ArrayBuffer could shrink under it meanwhile, so async calls take fixed-length buffers only
+ * (a growable SharedArrayBuffer never shrinks, so it is fine).
+ */
+export function fixedLength(view: ArrayBufferView, name: string): void {
+  if ((view.buffer as { resizable?: boolean }).resizable === true) {
+    throw errors.type(name, 'a TypedArray on a fixed-length ArrayBuffer (async calls cannot use a resizable one; use the sync form)', view);
+  }
+}
+
 /** The options object: undefined means {}; anything but a plain object, or an unknown key, throws. */
 export function options(value: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};

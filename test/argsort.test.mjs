@@ -7,7 +7,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { argsort, argsortSync } from '../dist/index.js';
 import {
-  TYPES, DIST_NAMES, makeArray, makeView, makeSharedArray, seedOf, refArgsort, checkArgsort,
+  TYPES, DIST_NAMES, makeArray, makeView, makeSharedArray, seedOf, refArgsort, refArgsortSimple, checkArgsort,
   assertSameElements, bytesOf, assertBytesEqual, snapshotBuffer,
 } from './helpers.mjs';
 
@@ -22,7 +22,12 @@ function caseData(type, n, dist) {
   let c = cache.get(key);
   if (!c) {
     const input = makeArray(type, n, dist, seedOf('argsort', type.name, n, dist));
-    c = { input, bytes: bytesOf(input), asc: refArgsort(input, false), desc: refArgsort(input, true) };
+    c = {
+      input,
+      bytes: bytesOf(input),
+      get asc() { return this._asc ??= refArgsort(input, false); },
+      get desc() { return this._desc ??= refArgsort(input, true); },
+    };
     cache.set(key, c);
   }
   return c;
@@ -143,6 +148,21 @@ for (const type of TYPES) {
     }
   });
 }
+
+describe('the reference itself', () => {
+  it('the fast reference argsort agrees with one written from the comparison rules', () => {
+    for (const type of TYPES) {
+      for (const dist of DIST_NAMES) {
+        for (const descending of [false, true]) {
+          const a = makeArray(type, 300, dist, seedOf('self', type.name, dist));
+          const r = refArgsort(a, descending);
+          assertSameElements(r, refArgsortSimple(a, descending), `${type.name} ${dist} descending=${descending}`);
+          checkArgsort(a, r, descending, `${type.name} ${dist} descending=${descending}`);
+        }
+      }
+    }
+  });
+});
 
 describe('argsort stability', () => {
   it('equal keys keep increasing index order in both directions', () => {

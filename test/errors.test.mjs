@@ -6,6 +6,7 @@
 
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import {
   matmul, matmulSync, sort, sortSync, argsort, argsortSync, configure, AbortError,
 } from '../dist/index.js';
@@ -488,7 +489,7 @@ describe('abort', () => {
     return `${s0}:${s1}:${x}`;
   }
 
-  it('a long native sort aborted while it runs either completes correctly or rejects with the array untouched', async () => {
+  it('a long native sort aborted while it runs either completes correctly or rejects with the array untouched', async (t) => {
     const n = 20_000_000;
     const input = makeArray(Float64Array, n, 'uniform', seedOf('abort-sort'));
     const fp = fingerprint(input);
@@ -526,9 +527,11 @@ describe('abort', () => {
     assertSameElements(small, exp, 'a sort after the aborted ones');
     // Report which way each went (useful when reading the log; both are correct).
     assert.equal(outcomes.length, 4, outcomes.join(','));
+    t.diagnostic(`outcomes: ${outcomes.join(', ')}`);
   });
 
-  it('a long native argsort aborted while it runs either completes correctly or rejects, input untouched', async () => {
+  it('a long native argsort aborted while it runs either completes correctly or rejects, input untouched', async (t) => {
+    const outcomes = [];
     const n = 5_000_000;
     const input = makeArray(Float32Array, n, 'fewDistinct', seedOf('abort-argsort'));
     const inputBytes = bytesOf(input);
@@ -539,15 +542,19 @@ describe('abort', () => {
       else setTimeout(() => ac.abort(), when);
       try {
         const res = await p;
+        outcomes.push('resolved');
         checkArgsort(input, res, false, `argsort resolved (abort at ${when})`);
       } catch (err) {
+        outcomes.push('aborted');
         checkAbortError(ac.signal)(err);
       }
       assertBytesEqual(input, inputBytes, `argsort abort at ${when}: input untouched`);
     }
+    t.diagnostic(`outcomes: ${outcomes.join(', ')}`);
   });
 
-  it('a 1024³ native matmul with out and beta aborted while it runs either completes correctly or leaves out untouched', async () => {
+  it('a 1024³ native matmul with out and beta aborted while it runs either completes correctly or leaves out untouched', async (t) => {
+    const outcomes = [];
     const m = 1024; const k = 1024; const n = 1024;
     const a = randomMatrix(Float64Array, m * k, 1);
     const b = randomMatrix(Float64Array, k * n, 2);
@@ -563,6 +570,7 @@ describe('abort', () => {
       else setTimeout(() => ac.abort(), when);
       try {
         const res = await p;
+        outcomes.push('resolved');
         assert.equal(res, out);
         // Check 64 sampled entries against the reference.
         const rng = makeRng(seedOf('sample', when));
@@ -575,6 +583,7 @@ describe('abort', () => {
           assert.ok(Math.abs(out[i * n + j] - ref) <= tol, `C[${i}][${j}] = ${out[i * n + j]}, expected ${ref}`);
         }
       } catch (err) {
+        outcomes.push('aborted');
         checkAbortError(ac.signal)(err);
         assertBytesEqual(out, outBytes, `matmul aborted at ${when}: out untouched`);
         await new Promise((r) => setTimeout(r, 200));
@@ -583,5 +592,22 @@ describe('abort', () => {
       assertBytesEqual(a, aBytes, 'a untouched');
       assertBytesEqual(b, bBytes, 'b untouched');
     }
+    t.diagnostic(`outcomes: ${outcomes.join(', ')}`);
+  });
+
+  it('the abort listener is removed when a call settles (no leak on a long-lived signal)', async () => {
+    const ac = new AbortController();
+    for (const backend of ['native', 'js']) {
+      for (let i = 0; i < 15; i++) {
+        await sort(victim(Int32Array), { backend, signal: ac.signal });
+        await argsort(victim(Float32Array), { backend, signal: ac.signal });
+        const q = mm(Float64Array);
+        await matmul(q.a, q.b, { ...q.opts, backend, signal: ac.signal });
+      }
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0, `${backend}: abort listeners left on the signal`);
+    }
+    // A call that fails validation leaves no listener either.
+    await assert.rejects(sort(victim(), { signal: ac.signal, threads: 0 }), RangeError);
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'listener left after a validation error');
   });
 });

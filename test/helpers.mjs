@@ -307,13 +307,63 @@ export function refSort(arr, descending = false) {
   return out;
 }
 
-/** Reference stable argsort: ties keep increasing index order in both directions. */
-export function refArgsort(arr, descending = false) {
+/** Reference stable argsort, written directly from the comparison rules (slow; for small arrays). */
+export function refArgsortSimple(arr, descending = false) {
   const n = arr.length;
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const cmp = descending ? cmpDesc : cmpAsc;
   idx.sort((i, j) => cmp(arr[i], arr[j]) || i - j);
+  return idx;
+}
+
+/**
+ * Order-preserving 64-bit keys (hi, lo as uint32) of every element: -0 < +0, every NaN equal and
+ * largest; for descending, the keys of numbers are complemented (NaN stays largest).
+ */
+function sortKeys(arr, descending) {
+  const n = arr.length;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const name = arr.constructor.name;
+  const nan = new Uint8Array(n);
+  if (name === 'Float32Array') {
+    const u = new Uint32Array(arr.buffer, arr.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const b = u[i];
+      if ((b & 0x7fffffff) > 0x7f800000) nan[i] = 1;
+      else hi[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    }
+  } else if (name === 'Float64Array') {
+    const u = new Uint32Array(arr.buffer, arr.byteOffset, 2 * n);
+    for (let i = 0; i < n; i++) {
+      const l = u[2 * i];
+      const h = u[2 * i + 1];
+      const mag = h & 0x7fffffff;
+      if (mag > 0x7ff00000 || (mag === 0x7ff00000 && l !== 0)) nan[i] = 1;
+      else if (h & 0x80000000) { hi[i] = ~h >>> 0; lo[i] = ~l >>> 0; } else { hi[i] = (h | 0x80000000) >>> 0; lo[i] = l; }
+    }
+  } else if (name === 'BigInt64Array' || name === 'BigUint64Array') {
+    const u = new Uint32Array(arr.buffer, arr.byteOffset, 2 * n);
+    const flip = name === 'BigInt64Array' ? 0x80000000 : 0;
+    for (let i = 0; i < n; i++) { lo[i] = u[2 * i]; hi[i] = (u[2 * i + 1] ^ flip) >>> 0; }
+  } else {
+    const flip = arr instanceof Int8Array || arr instanceof Int16Array || arr instanceof Int32Array ? 0x80000000 : 0;
+    for (let i = 0; i < n; i++) hi[i] = (arr[i] ^ flip) >>> 0;
+  }
+  for (let i = 0; i < n; i++) {
+    if (nan[i]) { hi[i] = 0xffffffff; lo[i] = 0xffffffff; } else if (descending) { hi[i] = ~hi[i] >>> 0; lo[i] = ~lo[i] >>> 0; }
+  }
+  return { hi, lo };
+}
+
+/** Reference stable argsort: ties keep increasing index order in both directions. */
+export function refArgsort(arr, descending = false) {
+  const n = arr.length;
+  const { hi, lo } = sortKeys(arr, descending);
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((i, j) => hi[i] - hi[j] || lo[i] - lo[j] || i - j);
   return idx;
 }
 

@@ -2,6 +2,8 @@ import { firstAbove, firstNotBelow, type Keys, SLICE_WORK, takenFromLeft } from 
 import { specialiser } from './specialise.js';
 import type { KernelSteps, NumericArray } from './types.js';
 
+type BigIntArrayConstructor = new (length: number) => BigInt64Array | BigUint64Array;
+
 /** Pairs are insertion-sorted in runs of this length before merging. */
 const RUN = 32;
 
@@ -41,8 +43,6 @@ export function argsortSteps(
     new Uint32Array(n) as unknown as Keys,
   );
 }
-
-type BigIntArrayConstructor = new (length: number) => BigInt64Array | BigUint64Array;
 
 function* argsort(
   array: Keys,

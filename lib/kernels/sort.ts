@@ -22,7 +22,7 @@ const NINTHER_CUTOFF = 128;
 /** Merge sort insertion-sorts runs of this length before merging. */
 const RUN = 32;
 
-export function isFloatArray(array: NumericArray): boolean {
+function isFloatArray(array: NumericArray): boolean {
   return array instanceof Float64Array || array instanceof Float32Array;
 }
 
@@ -35,7 +35,8 @@ function scratchFor(array: NumericArray): Keys {
 const kernelsFor = specialiser(
   {
     quickSort, mergeSort, partitionSome, pivotIndex, median3, insertionSort, heapSort, siftDown,
-    swapNaNsBack, compactNumbers, copyRange, mergeChunk, takenFromLeft, orderZeros, firstNotBelow, firstAbove,
+    swapNaNsBack, compactNumbers, copyRange, mergeChunk, takenFromLeft, orderZeros,
+    firstNotBelow, firstAbove,
   },
   { SLICE_WORK, INSERTION_CUTOFF, NINTHER_CUTOFF, RUN },
 );
@@ -50,9 +51,9 @@ export function mergeSortSteps(array: NumericArray, descending: boolean): Kernel
 }
 
 /**
- * In-place introsort. Floats: NaNs are swapped to the end first, so the sort proper only sees
- * `<`-comparable values; descending reverses the ascending result, which for a value sort is
- * indistinguishable from sorting descending.
+ * In-place introsort. For floats, NaNs are swapped behind the numbers first, so the sort proper
+ * only meets values that `<` orders. Descending reverses the ascending result: equal values are
+ * indistinguishable, so that is the same as sorting descending.
  */
 function* quickSort(a: Keys, float: boolean, descending: boolean): KernelSteps {
   let work = 0;
@@ -111,8 +112,9 @@ function* quickSort(a: Keys, float: boolean, descending: boolean): KernelSteps {
 
 /**
  * Stable merge sort with one scratch array: insertion-sorted runs, then merge passes that
- * ping-pong between the array and the scratch. Passes are cut into output chunks found by
- * co-ranking, so one long merge spans several slices.
+ * ping-pong between the array and the scratch. Long merges are cut into output chunks found by
+ * co-ranking, so one merge can span several slices. NaNs and descending order are handled as in
+ * quickSort, but with a stable compaction for the NaNs.
  */
 function* mergeSort(a: Keys, scratch: Keys, float: boolean, descending: boolean): KernelSteps {
   const n = a.length;
@@ -143,17 +145,16 @@ function* mergeSort(a: Keys, scratch: Keys, float: boolean, descending: boolean)
       const hi = Math.min(lo + 2 * width, end);
       if (mid === hi || !(src[mid] < src[mid - 1])) {
         copyRange(src, lo, dst, lo, hi - lo); // already in order (or no right run)
-      } else {
-        for (let k = lo; k < hi; k += SLICE_WORK) {
-          const kEnd = Math.min(hi, k + SLICE_WORK);
-          mergeChunk(src, dst, lo, mid, hi, k, kEnd);
-          work += kEnd - k;
-          if (work >= SLICE_WORK) { work = 0; yield; }
-        }
+        work += hi - lo;
+        if (work >= SLICE_WORK) { work = 0; yield; }
         continue;
       }
-      work += hi - lo;
-      if (work >= SLICE_WORK) { work = 0; yield; }
+      for (let k = lo; k < hi; k += SLICE_WORK) {
+        const kEnd = Math.min(hi, k + SLICE_WORK);
+        mergeChunk(src, dst, lo, mid, hi, k, kEnd);
+        work += kEnd - k;
+        if (work >= SLICE_WORK) { work = 0; yield; }
+      }
     }
     [src, dst] = [dst, src];
   }

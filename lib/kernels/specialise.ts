@@ -6,8 +6,8 @@
  * every copy only ever sees one type.
  *
  * The functions in a group may refer only to each other, to the given numeric constants and to
- * globals. Where code generation from strings is disallowed, the shared originals are used:
- * slower, same results.
+ * globals. Where code generation from strings is disallowed, or the code has been minified, the
+ * shared originals are used: slower, same results.
  */
 export function specialiser<Group extends Record<string, Function>>(
   group: Group,
@@ -30,18 +30,25 @@ function compileCopy<Group extends Record<string, Function>>(
   constants: Record<string, number>,
   typeName: string,
 ): Group {
+  const functions = Object.values(group).map(String);
+  // A minifier renames functions and constants, and a renamed copy would not link up with the
+  // prelude below; the names as written are the sign that the source text can be reused.
+  const intact =
+    Object.entries(group).every(([name, fn]) => fn.name === name) &&
+    Object.keys(constants).every((name) => functions.some((text) => text.includes(name)));
+  if (!intact) return group;
   const source = [
     // The name makes each copy's source distinct: V8 may hand back the code (and type feedback)
     // of an earlier compilation of identical source text.
-    `// ${typeName}`,
+    `// ${JSON.stringify(typeName)}`,
     ...Object.entries(constants).map(([name, value]) => `const ${name} = ${value};`),
-    ...Object.values(group).map(String),
+    ...functions,
     `return { ${Object.keys(group).join(', ')} };`,
   ].join('\n');
   try {
     return new Function(source)() as Group;
   } catch (error) {
-    if (error instanceof EvalError) return group;
+    if (error instanceof EvalError) return group; // --disallow-code-generation-from-strings
     throw error;
   }
 }

@@ -1,5 +1,7 @@
 #include "binding/addon.hpp"
 
+#include "binding/args.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <new>
@@ -84,13 +86,13 @@ Napi::Promise Addon::runAsync(Napi::Env env, std::vector<Napi::Value> keepAlive,
   job->kernel = std::move(kernel);
   job->threads = threads;
   for (Napi::Value v : keepAlive) job->keepAlive.push_back(Napi::Persistent(v));
-  if (cancelFlag.IsTypedArray()) {
-    Napi::TypedArray flag = cancelFlag.As<Napi::TypedArray>();
-    if (flag.TypedArrayType() != napi_int32_array || flag.ElementLength() < 1) {
+  if (!cancelFlag.IsUndefined()) {
+    // Usually on a SharedArrayBuffer, which Napi::ArrayBuffer cannot wrap: take the element pointer.
+    ArrayArg flag = typedArrayArg(cancelFlag, "cancelFlag");
+    if (flag.type != napi_int32_array || flag.length < 1) {
       throw Napi::TypeError::New(env, "Expected an Int32Array of length >= 1 for cancelFlag");
     }
-    job->userCancel = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(flag.ArrayBuffer().Data()) +
-                                                       flag.ByteOffset());
+    job->userCancel = static_cast<const int32_t*>(flag.data);
     job->keepAlive.push_back(Napi::Persistent(cancelFlag));
   }
   Napi::Promise promise = job->deferred.Promise();

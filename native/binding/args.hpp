@@ -22,9 +22,9 @@ struct ArrayArg {
   size_t byteLength;
 };
 
-inline ArrayArg typedArrayArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  Napi::Env env = info.Env();
-  napi_value value = info[i];
+inline ArrayArg typedArrayArg(Napi::Value jsValue, const char* name) {
+  Napi::Env env = jsValue.Env();
+  napi_value value = jsValue;
   bool isTypedArray = false;
   napi_is_typedarray(env, value, &isTypedArray);
   if (!isTypedArray) throw Napi::TypeError::New(env, std::string("Expected a TypedArray for ") + name);
@@ -43,6 +43,10 @@ inline ArrayArg typedArrayArg(const Napi::CallbackInfo& info, size_t i, const ch
     throw Napi::TypeError::New(env, std::string("The buffer of ") + name + " is detached");
   }
   return arg;
+}
+
+inline ArrayArg typedArrayArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return typedArrayArg(info[i], name);
 }
 
 // A non-negative integer that fits in size_t (sizes arrive as JS numbers).

@@ -1,4 +1,4 @@
-// GEMM against a naive long double reference: shapes that straddle every block size, all transposes,
+// GEMM against a naive double or long double reference: shapes that straddle every block size, all transposes,
 // alpha and beta special cases, 1 to 3 threads on a real pool, float and double, and cancellation.
 #include <algorithm>
 #include <atomic>
@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/gemm/block_sizes.hpp"
@@ -24,7 +25,7 @@ using pk::gemm::kRefBlockSizes;
 namespace {
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;  // about 10× slower: fewer and smaller large cases
+constexpr bool kSanitized = true;  // 10 to 30 times slower: fewer and smaller large cases
 #else
 constexpr bool kSanitized = false;
 #endif
@@ -48,16 +49,17 @@ struct Problem {
   T alpha = 1, beta = 0;
   std::vector<T> a, b, cBefore;
 
-  Problem(Shape s, bool tA, bool tB, T al, T be, uint64_t seed) : shape(s), transA(tA), transB(tB), alpha(al), beta(be) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> uniform(-1, 1);
+  Problem(Shape s, bool tA, bool tB, T al, T be, uint64_t seed)
+      : shape(s), transA(tA), transB(tB), alpha(al), beta(be) {
+    std::mt19937 rng(seed);
+    auto uniform = [&] { return int32_t(rng()) * 0x1p-31; };  // in [-1, 1), and cheap
     a.resize(s.m * s.k);
     b.resize(s.k * s.n);
     cBefore.resize(s.m * s.n);
-    for (T& x : a) x = T(uniform(rng));
-    for (T& x : b) x = T(uniform(rng));
+    for (T& x : a) x = T(uniform());
+    for (T& x : b) x = T(uniform());
     // With beta == 0 C must not be read: NaN there would show in any result that read it.
-    for (T& x : cBefore) x = beta == T(0) ? std::numeric_limits<T>::quiet_NaN() : T(uniform(rng));
+    for (T& x : cBefore) x = beta == T(0) ? std::numeric_limits<T>::quiet_NaN() : T(uniform());
   }
 
   GemmJob<T> job(T* c) const {
@@ -77,7 +79,11 @@ const char* typeName() {
   return sizeof(T) == 4 ? "f32" : "f64";
 }
 
-// Checks C against a long double reference. The bound is the worst case of a sum of k products in T,
+// Products of two floats are exact in double, so double is reference enough for f32; f64 needs long double.
+template <typename T>
+using Wide = std::conditional_t<std::is_same_v<T, float>, double, long double>;
+
+// Checks C against a higher-precision reference. The bound is the worst case of a sum of k products in T,
 // (k + 4)·eps·(|alpha|·Σ|a·b| + |beta·c|), so a failure is a real bug, not bad luck with rounding.
 // Large results are checked on a sample of whole rows and whole columns (every thread's share and
 // every block edge still cross them); returns the number of bad entries.
@@ -91,21 +97,27 @@ size_t countWrong(const Problem<T>& pr, const std::vector<T>& c, const char* wha
     for (int s = 0; s < 16; ++s) rowChecked[rng() % m] = colChecked[rng() % n] = true;
     rowChecked[0] = rowChecked[m - 1] = colChecked[0] = colChecked[n - 1] = true;
   }
-  const long double eps = std::numeric_limits<T>::epsilon();
+  // Rows of op(A) and columns of op(B), each contiguous, so every reference dot product streams.
+  std::vector<T> rowsA(m * k), colsB(n * k);
+  for (size_t p = 0; p < k; ++p) {
+    for (size_t i = 0; i < m; ++i) rowsA[i * k + p] = pr.opA(i, p);
+    for (size_t j = 0; j < n; ++j) colsB[j * k + p] = pr.opB(p, j);
+  }
+  const Wide<T> eps = std::numeric_limits<T>::epsilon();
   size_t wrong = 0;
   for (size_t i = 0; i < m; ++i) {
     for (size_t j = 0; j < n; ++j) {
       if (!rowChecked[i] && !colChecked[j]) continue;
-      long double sum = 0, magnitude = 0;
+      Wide<T> sum = 0, magnitude = 0;
       for (size_t p = 0; p < k; ++p) {
-        const long double product = (long double)pr.opA(i, p) * pr.opB(p, j);
+        const Wide<T> product = Wide<T>(rowsA[i * k + p]) * colsB[j * k + p];
         sum += product;
         magnitude += std::fabs(product);
       }
-      const long double before = pr.beta == T(0) ? 0 : (long double)pr.beta * pr.cBefore[i * n + j];
-      const long double expected = pr.alpha * sum + before;
-      const long double bound = (k + 4) * eps * (std::fabs((long double)pr.alpha) * magnitude + std::fabs(before));
-      const long double got = c[i * n + j];
+      const Wide<T> before = pr.beta == T(0) ? 0 : Wide<T>(pr.beta) * pr.cBefore[i * n + j];
+      const Wide<T> expected = pr.alpha * sum + before;
+      const Wide<T> bound = (k + 4) * eps * (std::fabs(Wide<T>(pr.alpha)) * magnitude + std::fabs(before));
+      const Wide<T> got = c[i * n + j];
       if (!(std::fabs(got - expected) <= bound)) {  // also catches NaN
         if (++wrong <= 3) {
           CHECK(false, what << " " << typeName<T>() << " " << m << "x" << n << "x" << k << " tA " << pr.transA << " tB "
@@ -118,25 +130,13 @@ size_t countWrong(const Problem<T>& pr, const std::vector<T>& c, const char* wha
   return wrong;
 }
 
-// Runs one problem on 1, 2 and 3 threads. Every C element is the same sum in the same order whatever
-// the split, so the three results must also agree bit for bit.
 template <typename T>
-void checkProblem(const Problem<T>& pr, bool preserve = false) {
-  std::vector<T> first;
-  for (unsigned threads : {1u, 2u, 3u}) {
-    std::vector<T> c = pr.cBefore;
-    GemmJob<T> job = pr.job(c.data());
-    job.preserveCOnCancel = preserve;
-    pk::gemm::gemm(job, poolOf(threads).context(threads));
-    if (threads == 1) {
-      if (countWrong(pr, c, "1 thread")) return;
-      first = c;
-    } else {
-      CHECK(std::memcmp(c.data(), first.data(), c.size() * sizeof(T)) == 0,
-            typeName<T>() << " " << pr.shape.m << "x" << pr.shape.n << "x" << pr.shape.k << " differs on " << threads
-                          << " threads from 1 thread");
-    }
-  }
+std::vector<T> multiply(const Problem<T>& pr, const ExecContext& ctx, bool preserve = false) {
+  std::vector<T> c = pr.cBefore;
+  GemmJob<T> job = pr.job(c.data());
+  job.preserveCOnCancel = preserve;
+  pk::gemm::gemm(job, ctx);
+  return c;
 }
 
 // Every transpose combination with every (alpha, beta) pair, when cheap; larger shapes rotate through
@@ -149,36 +149,48 @@ void checkShapes(const std::vector<Shape>& shapes) {
   for (const Shape& s : shapes) {
     const bool cheap = double(s.m) * double(s.n) * double(s.k) <= 2e5;
     for (int trans = 0; trans < 4; ++trans) {
+      // Sanitizers look for bad accesses and races, which neither-transposed and both-transposed
+      // already reach in every packing routine: the mixed cases only cost time there.
+      if (kSanitized && !cheap && (trans == 1 || trans == 2)) continue;
       for (int ab = 0; ab < 9; ++ab) {
         if (!cheap && ab != int(rotation % 9)) continue;
-        Problem<T> pr(s, trans & 1, trans & 2, alphas[ab / 3], betas[ab % 3], rotation * 7 + ab);
-        checkProblem(pr, /*preserve=*/rotation % 2 == 1);
+        // A new problem per thread count: a buffer left over from the previous run cannot pass for
+        // a freshly packed one.
+        for (unsigned threads : {1u, 2u, 3u}) {
+          Problem<T> pr(s, trans & 1, trans & 2, alphas[ab / 3], betas[ab % 3], rotation * 16 + ab + threads);
+          const std::vector<T> c = multiply(pr, poolOf(threads).context(threads), /*preserve=*/rotation % 2 == 1);
+          countWrong(pr, c, threads == 1 ? "1 thread" : threads == 2 ? "2 threads" : "3 threads");
+        }
       }
       ++rotation;
     }
   }
 }
 
-// Each size straddles one block boundary (±1) with the other two sizes kept small.
+// Each shape puts one size on a block boundary (±1); the others are large enough for every thread
+// to get work, except in the first shape, which straddles a single micro-tile.
 template <typename T>
 std::vector<Shape> blockStraddlingShapes() {
   constexpr auto b = kRefBlockSizes<T>;
   std::vector<Shape> shapes;
   for (long d : {-1, 0, 1}) {
     shapes.push_back({b.mr + d, b.nr + d, 5});
-    shapes.push_back({b.mc + d, 2 * b.nr + 1, 9});
-    shapes.push_back({b.mr * 3 + 1, b.nr + 3, b.kc + d});
-    shapes.push_back({5, b.nc + d, 17});
-    if (!kSanitized) shapes.push_back({b.mc + d, b.nc + d, b.kc + d});
+    shapes.push_back({b.mc + d, 3 * b.nr + 1, 700});
+    shapes.push_back({50 * b.mr + 1, 10 * b.nr + 3, b.kc + d});
+    shapes.push_back({5, b.nc + d, 160});
+    // All three at once; under a sanitizer only past the boundaries, where the edge cases are.
+    if (!kSanitized || d == 1) shapes.push_back({b.mc + d, b.nc + d, b.kc + d});
   }
   return shapes;
 }
 
+// Single micro-tiles and primes, on both sides of the small-problem threshold.
 const std::vector<Shape> kSmallShapes = {{1, 1, 1}, {2, 3, 5}, {3, 2, 7}, {7, 11, 13}, {13, 7, 2}, {1, 17, 19},
                                          {23, 1, 29}, {16, 16, 16}, {31, 37, 41}, {64, 1, 64}, {1, 64, 64}};
-// Tall (m ≫ n), wide (n ≫ m), long k and primes around the small-problem and per-thread thresholds.
-const std::vector<Shape> kRectangularShapes = {
-    {997, 3, 61}, {3, 1009, 53}, {509, 7, 300}, {9, 521, 300}, {2, 2, 3001}, {67, 71, 73}, {127, 131, 257}};
+// Tall (m ≫ n), wide (n ≫ m), long k, and primes on both sides of the per-thread work threshold.
+const std::vector<Shape> kRectangularShapes = {{3001, 5, 300}, {5, 3001, 300}, {997, 3, 61}, {509, 7, 1000},
+                                               {9, 521, 700},  {2, 2, 3001},   {67, 71, 73}, {127, 131, 257},
+                                               {300, 301, 45}};
 
 }  // namespace
 
@@ -195,6 +207,23 @@ TEST("gemm: tall, wide and long-k shapes") {
 TEST("gemm: f32 shapes straddling MR, NR, MC, KC and NC") { checkShapes<float>(blockStraddlingShapes<float>()); }
 
 TEST("gemm: f64 shapes straddling MR, NR, MC, KC and NC") { checkShapes<double>(blockStraddlingShapes<double>()); }
+
+TEST("gemm: 1, 2 and 3 threads give bit-identical results") {
+  // Each element of C is the same sum in the same order whatever the split between threads.
+  const std::vector<Shape> shapes = kSanitized ? std::vector<Shape>{{130, 300, 300}, {300, 30, 300}}
+                                                : std::vector<Shape>{{257, 1000, 600}, {1000, 30, 300}};
+  for (Shape s : shapes) {
+    for (int trans = 0; trans < 4; ++trans) {
+      const Problem<float> pr(s, trans & 1, trans & 2, -0.5f, 2.5f, 8);
+      const std::vector<float> one = multiply(pr, poolOf(1).context(1));
+      for (unsigned threads : {2u, 3u}) {
+        const std::vector<float> c = multiply(pr, poolOf(threads).context(threads));
+        CHECK(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0,
+              s.m << "x" << s.n << "x" << s.k << " trans " << trans << " on " << threads << " threads");
+      }
+    }
+  }
+}
 
 TEST("gemm: a zero in m, n or k") {
   for (Shape s : {Shape{0, 5, 7}, Shape{5, 0, 7}, Shape{0, 0, 0}}) {
@@ -236,19 +265,18 @@ TEST("gemm: a default ExecContext runs the whole multiply on the caller") {
   CHECK(countWrong(pr, c, "default context") == 0);
 }
 
-TEST("gemm: skinny-k 4096x256x4096 and square 1024, 2 threads") {
+TEST("gemm: 4096x256x4096, 4096x4096x256 (skinny k) and square 1024, 2 threads") {
   const size_t big = kSanitized ? 1024 : 4096;
-  for (int trans = 0; trans < 4; trans += 3) {
-    Problem<float> skinny({big, 256, big}, trans & 1, trans & 2, 1, 0, 4);
-    std::vector<float> c = skinny.cBefore;
-    pk::gemm::gemm(skinny.job(c.data()), poolOf(2).context(2));
-    CHECK(countWrong(skinny, c, "skinny") == 0);
+  for (Shape s : {Shape{big, 256, big}, Shape{big, big, 256}}) {
+    for (int trans = 0; trans < 4; trans += 3) {
+      const Problem<float> pr(s, trans & 1, trans & 2, 1, 0, 4);
+      const std::vector<float> c = multiply(pr, poolOf(2).context(2));
+      CHECK(countWrong(pr, c, "large") == 0);
+    }
   }
-  Problem<double> square({kSanitized ? 300u : 1024u, kSanitized ? 300u : 1024u, kSanitized ? 300u : 1024u}, false,
-                         true, -0.5, 2.5, 5);
-  std::vector<double> c = square.cBefore;
-  pk::gemm::gemm(square.job(c.data()), poolOf(2).context(2));
-  CHECK(countWrong(square, c, "square") == 0);
+  const size_t side = kSanitized ? 300 : 1024;
+  const Problem<double> square({side, side, side}, false, true, -0.5, 2.5, 5);
+  CHECK(countWrong(square, multiply(square, poolOf(2).context(2)), "square") == 0);
 }
 
 TEST("gemm: a flag set before the call throws Cancelled and leaves C alone") {
@@ -274,16 +302,19 @@ TEST("gemm: a flag set before the call throws Cancelled and leaves C alone") {
 TEST("gemm: a flag set mid-multiply either finishes correctly or throws with C untouched") {
   const size_t size = kSanitized ? 256 : 1024;
   Problem<double> pr({size, size, size}, false, false, 1, 2.5, 7);
-  int cancelledRuns = 0;
+  int cancelledRuns = 0, finishedRuns = 0;
   // From "before any work" to "after it all": the flag lands in packing, in compute, or too late.
-  for (int delayUs : {0, 200, 1000, 5000, 20000, 100000, 1000000}) {
+  for (int delayUs : {0, 200, 1000, 5000, 20000, 100000, 100000000}) {
     for (unsigned threads : {1u, 3u}) {
-      std::atomic<bool> cancel{false};
+      std::atomic<bool> cancel{false}, returned{false};
       std::vector<double> c = pr.cBefore;
       GemmJob<double> job = pr.job(c.data());
       job.preserveCOnCancel = true;
       std::thread canceller([&] {
-        std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(delayUs);
+        while (!returned.load() && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
         cancel.store(true);
       });
       bool threw = false;
@@ -292,15 +323,18 @@ TEST("gemm: a flag set mid-multiply either finishes correctly or throws with C u
       } catch (const pk::Cancelled&) {
         threw = true;
       }
+      returned.store(true);
       canceller.join();
       if (threw) {
         ++cancelledRuns;
         CHECK(std::memcmp(c.data(), pr.cBefore.data(), c.size() * sizeof(double)) == 0,
               "delay " << delayUs << " us, " << threads << " threads: C changed by a cancelled call");
       } else {
+        ++finishedRuns;
         CHECK(countWrong(pr, c, "finished despite the flag") == 0);
       }
     }
   }
   CHECK(cancelledRuns > 0, "no run was cancelled: the kernel does not poll the flag");
+  CHECK(finishedRuns > 0, "even a flag set after the call returned cancelled it");
 }

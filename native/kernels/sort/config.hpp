@@ -32,28 +32,28 @@ struct Config {
   // Quicksort leaves ranges of at most this many keys to insertion sort, whose quadratic cost is still
   // below a partition step's overhead at this size (the usual 16 of introsort implementations).
   static constexpr size_t kQuickBaseCase = PK_SORT_QUICK_BASE_CASE;
-  static_assert(kQuickBaseCase >= 3, "the pivot sample needs three distinct positions");
+  static_assert(kQuickBaseCase <= 256, "insertion sort is quadratic");
 
   // Merge sort builds its first runs of at most this many elements by insertion sort (stable, and it
   // saves the log2(24) ~ 4.6 merge passes that cost more than insertion sort at this size).
   static constexpr size_t kMergeBaseCase = PK_SORT_MERGE_BASE_CASE;
-  static_assert(kMergeBaseCase >= 1);
+  static_assert(kMergeBaseCase >= 1 && kMergeBaseCase <= 256, "a merge needs two non-empty halves; insertion sort is quadratic");
 
   // From this size the pivot is a ninther (median of three medians of three) instead of a median of
   // three: the better pivot pays for its six extra reads once a partition costs this much.
   static constexpr size_t kNintherThreshold = PK_SORT_NINTHER_THRESHOLD;
   static_assert(kNintherThreshold >= 9, "the ninther samples nine positions");
 
-  // The fewest elements worth giving a thread: below it (~0.5 ms of sorting) waking pool threads and
+  // The fewest elements worth giving a thread: below it (~0.3 ms of sorting) waking pool threads and
   // joining them costs more than the work they take over. Arrays below 2x this never call parallelFor.
   static constexpr size_t kMinPerThread = PK_SORT_MIN_PER_THREAD;
-  static_assert(kMinPerThread >= 1);
+  static_assert(kMinPerThread >= 1, "numThreadsFor divides by it");
 
   // The unit of work between two polls of the cancellation flag, and the block of the parallel passes
   // (map, partition, merge rounds): 64Ki elements is ~0.1–1 ms of work, short enough for a prompt
   // abort and long enough that polling and per-block bookkeeping cost nothing measurable.
   static constexpr size_t kBlock = PK_SORT_BLOCK;
-  static_assert(kBlock >= 1);
+  static_assert(kBlock >= 1, "BlockSplit divides by it");
 };
 
 // How many threads a phase over n elements uses: one per kMinPerThread elements, at most `available`.
@@ -61,15 +61,32 @@ inline unsigned numThreadsFor(size_t n, unsigned available) {
   return static_cast<unsigned>(std::clamp<size_t>(n / Config::kMinPerThread, 1, std::max(available, 1u)));
 }
 
-// Runs fn(block) for every block in [0, blocks), split into at most `threads` contiguous ranges of
-// blocks, one per parallelFor index: the thread count, not the block count, sets the parallelism
-// (parallelFor runs every index it is given at once). With `poll`, cancellation is checked before
-// each block.
+// The blocks of a parallel phase over n elements: one per thread or more (so every thread gets work),
+// at most Config::kBlock elements each (so cancellation is polled often), sizes equal ±1, and none
+// empty unless n is 0 (so tiny phases don't wake the pool).
+struct BlockSplit {
+  BlockSplit(size_t n, unsigned threads) : n(n), count(countFor(n, threads)) {}
+  size_t begin(size_t block) const { return block * n / count; }
+  size_t end(size_t block) const { return (block + 1) * n / count; }
+
+  const size_t n;
+  const size_t count;
+
+ private:
+  static size_t countFor(size_t n, unsigned threads) {
+    const size_t full = (n + Config::kBlock - 1) / Config::kBlock;
+    return std::clamp<size_t>(std::max<size_t>(threads, full), 1, std::max<size_t>(n, 1));
+  }
+};
+
+// Runs fn(block) for every block of `blocks`, split into `threads` contiguous ranges of blocks, one per
+// parallelFor index: the thread count, not the block count, sets the parallelism (parallelFor runs
+// every index it is given at once). With `poll`, cancellation is checked before each block.
 template <class Fn>
-void forEachBlock(const ExecContext& ctx, unsigned threads, size_t blocks, bool poll, const Fn& fn) {
-  const size_t ranges = std::clamp<size_t>(blocks, 1, std::max(threads, 1u));
+void forEachBlock(const ExecContext& ctx, unsigned threads, const BlockSplit& blocks, bool poll, const Fn& fn) {
+  const size_t ranges = std::clamp<size_t>(threads, 1, blocks.count);
   const auto runRange = [&](size_t range) {
-    for (size_t b = range * blocks / ranges, end = (range + 1) * blocks / ranges; b < end; ++b) {
+    for (size_t b = range * blocks.count / ranges, end = (range + 1) * blocks.count / ranges; b < end; ++b) {
       if (poll) ctx.throwIfCancelled();
       fn(b);
     }

@@ -44,19 +44,18 @@ void sortRun(T* a, T* b, size_t n, bool intoB, Less less, const ExecContext& ctx
 }
 
 // One merge round: runs 2p and 2p + 1 of `from` (bounded by `bounds`) are merged into the same place
-// of `to`; a last unpaired run is copied. The output is cut into blocks, the blocks into one range
-// per thread, and each block merges its slice of whichever pairs it overlaps.
+// of `to`; a last unpaired run is copied. The output is cut into blocks (BlockSplit), and each block
+// merges its slice of whichever pairs it overlaps.
 template <class T, class Less>
 void mergeRound(const T* from, T* to, const std::vector<size_t>& bounds, unsigned threads, Less less,
                 const ExecContext& ctx) {
   const size_t runs = bounds.size() - 1;
-  const size_t n = bounds.back();
-  const size_t blocks = (n + Config::kBlock - 1) / Config::kBlock;
+  const BlockSplit blocks(bounds.back(), threads);
   forEachBlock(ctx, threads, blocks, true, [&](size_t block) {
-    const size_t hi = std::min(n, (block + 1) * Config::kBlock);
+    const size_t hi = blocks.end(block);
     // The run holding the block's first output, rounded down to the first run of its pair.
-    size_t run = static_cast<size_t>(std::upper_bound(bounds.begin(), bounds.end(), block * Config::kBlock) - bounds.begin() - 1) & ~size_t(1);
-    for (size_t pos = block * Config::kBlock; pos < hi; run += 2) {
+    size_t run = static_cast<size_t>(std::upper_bound(bounds.begin(), bounds.end(), blocks.begin(block)) - bounds.begin() - 1) & ~size_t(1);
+    for (size_t pos = blocks.begin(block); pos < hi; run += 2) {
       const size_t begin = bounds[run];
       const size_t mid = bounds[std::min(run + 1, runs)];
       const size_t end = bounds[std::min(run + 2, runs)];

@@ -55,8 +55,8 @@ void introsort(K* a, size_t n, int depth, const ExecContext& ctx) {
 }
 
 // The parallel top of the recursion: every level partitions with all its threads, then gives each side
-// a share of them in proportion to its size. A side with one thread goes on sequentially, and each
-// level hands at least one thread to each side, so there are at most ctx.threads() parallel levels.
+// a share of them in proportion to its size. Each split hands at least one thread to each side and a
+// side with one thread goes on sequentially, so at most ctx.threads() - 1 splits run in parallel.
 template <class K>
 void parallelQuickSort(K* a, size_t n, int depth, const ExecContext& ctx) {
   while (true) {

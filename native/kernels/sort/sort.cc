@@ -49,14 +49,13 @@ void withDirection(bool descending, Fn&& fn) {
   }
 }
 
-// Runs body(begin, end) over [0, n) in blocks of Config::kBlock, on as many threads as n is worth.
-// The map passes poll cancellation between blocks; the write-back passes must not.
+// Runs body(begin, end) over the blocks of [0, n), on as many threads as n is worth. The map passes
+// poll cancellation between blocks; the write-back passes must not.
 template <class Body>
 void forRanges(size_t n, const ExecContext& ctx, bool poll, const Body& body) {
-  const size_t blocks = (n + Config::kBlock - 1) / Config::kBlock;
-  forEachBlock(ctx, numThreadsFor(n, ctx.threads()), blocks, poll, [&](size_t b) {
-    body(b * Config::kBlock, std::min(n, (b + 1) * Config::kBlock));
-  });
+  const unsigned threads = numThreadsFor(n, ctx.threads());
+  const BlockSplit blocks(n, threads);
+  forEachBlock(ctx, threads, blocks, poll, [&](size_t b) { body(blocks.begin(b), blocks.end(b)); });
 }
 
 template <class K>
