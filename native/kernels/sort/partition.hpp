@@ -5,7 +5,9 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "kernels/sort/config.hpp"
@@ -18,15 +20,41 @@ K medianOf3(K x, K y, K z) {
   return std::max(std::min(x, y), std::min(std::max(x, y), z));
 }
 
+// Sample positions are stratified: the i-th of k samples is at a pseudo-random offset inside the i-th
+// of k equal strata. Evenly spaced positions alias with periodic inputs (a[i] = i % p picked nine
+// nearly equal keys, and every level split off ~1%, ending in heapsort); stratified ones still spread
+// over the range, so presorted input still gets a near-median pivot. The offsets need not be
+// unpredictable, and cannot change the result: equal keys are indistinguishable.
+inline size_t sampleOffset(size_t n, size_t i, size_t stride) {
+  uint64_t x = (uint64_t{n} << 16) + i + 0x9E3779B97F4A7C15u;  // splitmix64's finalizer
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
+  return static_cast<size_t>((x ^ (x >> 31)) % stride);
+}
+
 // A pivot value taken from a[0, n), n >= 1: the median of the first, middle and last keys, or from
-// Config::kNintherThreshold the ninther of nine evenly spread keys. Reads only; being an element of
-// the range is what guarantees each partition step makes progress.
+// Config::kNintherThreshold the ninther (median of three medians of three) of nine stratified
+// samples. Reads only; being an element of the range is what guarantees each partition step makes
+// progress.
 template <class K>
 K choosePivot(const K* a, size_t n) {
   if (n < Config::kNintherThreshold) return medianOf3(a[0], a[n / 2], a[n - 1]);
-  const size_t step = (n - 1) / 8;
-  const auto at = [&](size_t i) { return a[i * step]; };
+  const size_t stride = n / 9;
+  const auto at = [&](size_t i) { return a[i * stride + sampleOffset(n, i, stride)]; };
   return medianOf3(medianOf3(at(0), at(1), at(2)), medianOf3(at(3), at(4), at(5)), medianOf3(at(6), at(7), at(8)));
+}
+
+// The pivot of a parallel level, taken from a[0, n), n >= 1: the median of
+// Config::kParallelPivotSample stratified samples (fewer if n is smaller). Reads only.
+template <class K>
+K samplePivot(const K* a, size_t n) {
+  std::array<K, Config::kParallelPivotSample> sample{};
+  const size_t count = std::min(sample.size(), n);
+  const size_t stride = n / count;
+  for (size_t i = 0; i < count; ++i) sample[i] = a[i * stride + sampleOffset(n, i, stride)];
+  const auto median = sample.begin() + count / 2;
+  std::nth_element(sample.begin(), median, sample.begin() + count);
+  return *median;
 }
 
 // Moves the keys of a[0, n) that satisfy pred before those that don't, and returns how many do.

@@ -1,6 +1,8 @@
 // Unstable in-place quicksort of unsigned keys (introsort):
 //
-//   Sample     a median-of-3 or ninther pivot, taken from the range
+//   Sample     a pivot taken from the range: a median of 3 or a ninther, or at parallel levels,
+//              where the split decides how evenly the threads share the rest, the median of a
+//              large sample
 //   Partition  keys < pivot first; in parallel at the top of the recursion
 //   Recurse    in parallel on both sides with the threads split by size, then sequentially into the
 //              smaller side while looping on the larger (O(log n) stack); heapsort once the depth
@@ -68,7 +70,7 @@ void parallelQuickSort(K* a, size_t n, int depth, const ExecContext& ctx) {
     --depth;
     ctx.throwIfCancelled();
     // Sample.
-    const K pivot = choosePivot(a, n);
+    const K pivot = samplePivot(a, n);
     // Partition.
     const size_t m = parallelPartition(a, n, [pivot](K key) { return key < pivot; }, threads, ctx);
     if (m == 0) {
