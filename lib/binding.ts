@@ -11,7 +11,7 @@ export interface NativeBinding {
     m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
     threads: number, cancelFlag: Int32Array | undefined, async: boolean,
   ): Promise<void> | undefined;
-  /** algorithm: 0 auto, 1 merge, 2 quick. */
+  /** algorithm: 0 auto, 1 merge, 2 quick, 3 radix. */
   sort(array: ArrayBufferView, algorithm: number, descending: boolean, threads: number,
     cancelFlag: Int32Array | undefined, async: boolean): Promise<void> | undefined;
   argsort(array: ArrayBufferView, indices: Uint32Array, descending: boolean, threads: number,

@@ -4,15 +4,15 @@
 import { availableParallelism } from 'node:os';
 import { createNativeBackend } from './backends/native.js';
 import { jsBackend } from './backends/js.js';
+import { workersBackend } from './backends/workers.js';
 import type { Backend, BackendName } from './backends/backend.js';
 import { loadNative } from './binding.js';
 import { errors } from './errors.js';
 import { BACKEND_NAMES, MAX_THREADS, oneOf, threads as checkThreads } from './validate.js';
+import { workerPool } from './workers/pool.js';
 
 const native = loadNative();
 const nativeBackend = native.binding ? createNativeBackend(native.binding) : undefined;
-
-const WORKERS_UNAVAILABLE = 'the workers backend is not implemented yet; use native or js';
 
 /** The backend object for a name, or an error naming `name` (an option or a variable). */
 export function backendFor(backend: BackendName, name: string): Backend {
@@ -20,14 +20,19 @@ export function backendFor(backend: BackendName, name: string): Backend {
     if (nativeBackend === undefined) throw errors.backendUnavailable(name, backend, native.error!);
     return nativeBackend;
   }
-  if (backend === 'js') return jsBackend;
-  throw errors.backendUnavailable(name, backend, WORKERS_UNAVAILABLE);
+  return backend === 'workers' ? workersBackend : jsBackend;
+}
+
+/** The backends this process can run. */
+export function availableBackends(): BackendName[] {
+  return nativeBackend ? ['native', 'workers', 'js'] : ['workers', 'js'];
 }
 
 function fromEnvironment(): { backend: BackendName; threads: number } {
   const envBackend = process.env.PARALLEL_KERNELS_BACKEND;
   const envThreads = process.env.PARALLEL_KERNELS_THREADS;
-  let backend: BackendName = nativeBackend ? 'native' : 'js';
+  // Without the addon, the TypeScript kernels on worker_threads are the fastest there is.
+  let backend: BackendName = nativeBackend ? 'native' : 'workers';
   if (envBackend !== undefined && envBackend !== '') {
     backend = oneOf(envBackend, 'PARALLEL_KERNELS_BACKEND', BACKEND_NAMES)!;
     backendFor(backend, 'PARALLEL_KERNELS_BACKEND');
@@ -43,6 +48,7 @@ function fromEnvironment(): { backend: BackendName; threads: number } {
 
 const settings = fromEnvironment();
 native.binding?.setThreads(settings.threads);
+workerPool.resize(settings.threads);
 
 export interface Settings {
   backend: BackendName;
@@ -59,6 +65,7 @@ export function updateSettings(next: { backend?: BackendName; threads?: number }
   if (next.threads !== undefined) {
     settings.threads = next.threads;
     native.binding?.setThreads(next.threads);
+    workerPool.resize(next.threads);
   }
   return currentSettings();
 }

@@ -39,6 +39,14 @@ export const errors = {
   unknownOption(name: string, allowed: readonly string[]): TypeError {
     return new TypeError(`Unknown option ${name} (allowed: ${allowed.join(', ')})`);
   },
+  /** A worker of the workers backend ended while it ran part of a call. */
+  workerExited(code: number | undefined, cause: Error | undefined): Error {
+    const how = cause !== undefined ? `(${cause.message})` : code !== undefined ? `with exit code ${code}` : 'unexpectedly';
+    return Object.assign(
+      new Error(`A worker thread of the workers backend stopped ${how} while running this call; the call failed, and the pool replaces the worker for later calls`, { cause }),
+      { code: 'ERR_PK_WORKER_EXITED' },
+    );
+  },
   backendUnavailable(name: string, backend: string, reason: string): RangeError {
     return new RangeError(`Expected an available backend for ${name} but '${backend}' is not available: ${reason}`);
   },

@@ -1,7 +1,7 @@
 // The public API. Every function validates its arguments here, once, then hands a complete job to
 // the chosen backend. The async forms never throw: a bad argument rejects the returned Promise.
 import type { Backend, BackendName, MatmulJob } from './backends/backend.js';
-import { backendFor, currentSettings, nativeInfo, updateSettings, type NativeInfo, type Settings } from './config.js';
+import { availableBackends, backendFor, currentSettings, nativeInfo, updateSettings, type NativeInfo, type Settings } from './config.js';
 import { AbortError, errors } from './errors.js';
 import type { FloatArray, NumericArray } from './kernels/types.js';
 import * as check from './validate.js';
@@ -42,7 +42,7 @@ export interface MatmulOptions<T extends FloatArray = FloatArray> extends CallOp
 }
 
 export interface SortOptions extends CallOptions {
-  /** 'merge' is stable, 'quick' is in-place; 'auto' (default) picks the faster for the type and size. */
+  /** 'merge' is stable, 'quick' is in-place, 'radix' is LSD radix (counting sort for 8- and 16-bit types); 'auto' (default) picks the fastest for the type and size. */
   algorithm?: SortAlgorithm;
   /** Largest first; NaN stays last. Default false. */
   descending?: boolean;
@@ -188,7 +188,8 @@ export async function argsort(array: NumericArray, options?: ArgsortOptions & As
 /**
  * Sets the process-wide defaults (the environment variables PARALLEL_KERNELS_BACKEND and
  * PARALLEL_KERNELS_THREADS set them at load) and returns the settings now in force. `threads` also
- * resizes the native pool, which every worker_thread of the process shares.
+ * resizes the native pool, which every worker_thread of the process shares, and the workers
+ * backend's pool of this thread.
  */
 export function configure(options?: { backend?: BackendName; threads?: number }): Settings {
   const opts = check.options(options, CALL_OPTIONS);
@@ -206,10 +207,9 @@ export interface BackendInfo extends Settings {
 
 /** Which backend calls use by default, with how many threads, and whether the native addon loaded (and if not, why). */
 export function backendInfo(): BackendInfo {
-  const native = nativeInfo();
   return {
     ...currentSettings(),
-    available: native.loaded ? ['native', 'js'] : ['js'],
-    native,
+    available: availableBackends(),
+    native: nativeInfo(),
   };
 }

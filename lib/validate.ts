@@ -9,7 +9,7 @@ import type { FloatArray, NumericArray } from './kernels/types.js';
 export const MAX_THREADS = 256;
 
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'workers', 'js'];
-export const SORT_ALGORITHMS = ['auto', 'merge', 'quick'] as const;
+export const SORT_ALGORITHMS = ['auto', 'merge', 'quick', 'radix'] as const;
 export type SortAlgorithm = (typeof SORT_ALGORITHMS)[number];
 
 const NUMERIC_ARRAY_TAGS = new Set([

@@ -9,13 +9,13 @@ import {
   matmul, matmulSync, sort, sortSync, argsort, argsortSync, configure, backendInfo, AbortError,
 } from '../dist/index.js';
 import {
-  TYPES, makeArray, refSort, refArgsort, assertSameElements, randomMatrix, DIST_URL, errorNaming,
+  TYPES, makeArray, refSort, refArgsort, assertSameElements, randomMatrix, DIST_URL,
 } from './helpers.mjs';
 
 const REPO_ROOT = new URL('..', import.meta.url);
 
-// Set to true when the `workers` backend lands: asking for it then succeeds instead of throwing.
-const WORKERS_BACKEND_EXISTS = false;
+// The default backend of this process: native, unless the suite runs under PARALLEL_KERNELS_BACKEND.
+const DEFAULT_BACKEND = process.env.PARALLEL_KERNELS_BACKEND || 'native';
 
 const initial = configure({});
 after(() => configure(initial));
@@ -74,7 +74,8 @@ describe('exports', () => {
 describe('backendInfo and configure', () => {
   it('backendInfo() reports the native backend loaded, with a path', () => {
     const info = backendInfo();
-    assert.equal(info.backend, 'native');
+    assert.equal(info.backend, DEFAULT_BACKEND);
+    assert.deepEqual(info.available, ['native', 'workers', 'js']);
     assert.ok(Number.isInteger(info.threads) && info.threads >= 1 && info.threads <= 256, `threads ${info.threads}`);
     assert.equal(typeof info.native, 'object');
     assert.equal(info.native.loaded, true, `native did not load: ${info.native.error}`);
@@ -88,7 +89,9 @@ describe('backendInfo and configure', () => {
     const info = backendInfo();
     info.backend = 'js';
     info.threads = 99;
-    assert.equal(backendInfo().backend, 'native');
+    info.available.pop();
+    assert.equal(backendInfo().backend, DEFAULT_BACKEND);
+    assert.deepEqual(backendInfo().available, ['native', 'workers', 'js']);
     assert.notEqual(backendInfo().threads, 99);
   });
 
@@ -140,14 +143,15 @@ describe('backendInfo and configure', () => {
     assert.deepEqual(configure({}), initial);
   });
 
-  it('configure({ backend: "workers" }) is a RangeError naming options.backend (FLIP when workers lands)', () => {
-    if (WORKERS_BACKEND_EXISTS) {
-      assert.equal(configure({ backend: 'workers' }).backend, 'workers');
-      configure(initial);
-    } else {
-      assert.throws(() => configure({ backend: 'workers' }), errorNaming(RangeError, 'options.backend'));
-      assert.deepEqual(configure({}), initial);
-    }
+  it('configure({ backend: "workers" }) makes workers the default backend', async () => {
+    assert.equal(configure({ backend: 'workers' }).backend, 'workers');
+    assert.equal(backendInfo().backend, 'workers');
+    const x = makeArray(Float64Array, 100_000, 'special', 5);
+    const exp = refSort(x);
+    await sort(x);
+    assertSameElements(x, exp, 'sort on the workers default');
+    configure(initial);
+    assert.deepEqual(configure({}), initial);
   });
 });
 
@@ -160,8 +164,8 @@ describe('environment variables (child processes)', () => {
     assert.deepEqual(r.sorted, [1, 2, 3]);
   });
 
-  it('PARALLEL_KERNELS_BACKEND=js / native sets the default backend', () => {
-    for (const b of ['js', 'native']) {
+  it('PARALLEL_KERNELS_BACKEND=js / workers / native sets the default backend', () => {
+    for (const b of ['js', 'workers', 'native']) {
       const r = infoWithEnv({ PARALLEL_KERNELS_BACKEND: b });
       assert.ok(r.ok, r.message);
       assert.equal(r.info.backend, b);
@@ -203,7 +207,6 @@ describe('environment variables (child processes)', () => {
       ['PARALLEL_KERNELS_BACKEND', 'gpu'],
       ['PARALLEL_KERNELS_BACKEND', 'NATIVE '],
     ];
-    if (!WORKERS_BACKEND_EXISTS) cases.push(['PARALLEL_KERNELS_BACKEND', 'workers']); // FLIP when workers lands
     for (const [name, value] of cases) {
       const r = infoWithEnv({ [name]: value });
       assert.equal(r.ok, false, `${name}=${value} should make the import fail; got ${JSON.stringify(r.info)}`);
@@ -216,7 +219,7 @@ describe('environment variables (child processes)', () => {
 describe('return types', () => {
   it('sortSync returns the same object; sort resolves to the same object; for every type', async () => {
     for (const type of TYPES) {
-      for (const backend of ['native', 'js']) {
+      for (const backend of ['native', 'workers', 'js']) {
         const x = makeArray(type, 100, 'uniform', 1);
         assert.equal(sortSync(x, { backend }), x);
         const y = makeArray(type, 100, 'uniform', 2);
@@ -229,7 +232,7 @@ describe('return types', () => {
 
   it('matmulSync returns a Float32Array for f32 input and a Float64Array for f64 input; out itself when given', async () => {
     for (const ctor of [Float32Array, Float64Array]) {
-      for (const backend of ['native', 'js']) {
+      for (const backend of ['native', 'workers', 'js']) {
         const a = randomMatrix(ctor, 6, 1);
         const b = randomMatrix(ctor, 12, 2);
         const c = matmulSync(a, b, { m: 2, k: 3, n: 4, backend });
@@ -247,7 +250,7 @@ describe('return types', () => {
 
   it('argsort returns a new Uint32Array; the input is untouched', async () => {
     for (const type of TYPES) {
-      for (const backend of ['native', 'js']) {
+      for (const backend of ['native', 'workers', 'js']) {
         const x = makeArray(type, 100, 'special', 3);
         const copy = x.slice();
         const r = argsortSync(x, { backend });
@@ -273,7 +276,7 @@ describe('return types', () => {
   });
 });
 
-describe('the event loop stays free during long async native calls', () => {
+describe('the event loop stays free during long async calls', () => {
   async function ticksDuring(start) {
     let ticks = 0;
     const timer = setInterval(() => { ticks++; }, 5);
@@ -289,28 +292,30 @@ describe('the event loop stays free during long async native calls', () => {
   // The work is sized to take well over 100 ms on the native backend; if the event loop were
   // blocked for its duration, the interval could not fire at all. Only a loose lower bound is
   // asserted, scaled by how long the call took, so a fast machine cannot make this fail.
-  it('a long sort', async () => {
-    const x = makeArray(Float64Array, 10_000_000, 'uniform', 42);
-    const { ticks, ms } = await ticksDuring(() => sort(x, { backend: 'native' }));
-    const expected = Math.min(3, Math.floor(ms / 60));
-    assert.ok(ticks >= expected, `setInterval(5 ms) fired ${ticks} times during a ${ms.toFixed(0)} ms sort`);
-    for (let i = 1; i < x.length; i += 997) assert.ok(x[i - 1] <= x[i]);
-  });
-
-  it('a long matmul', async () => {
-    const n = 768;
-    const a = randomMatrix(Float64Array, n * n, 1);
-    const { ticks, ms } = await ticksDuring(async () => {
-      for (let r = 0; r < 3; r++) await matmul(a, a, { m: n, k: n, n, backend: 'native' });
+  for (const backend of ['native', 'workers']) {
+    it(`a long sort (${backend})`, async () => {
+      const x = makeArray(Float64Array, 10_000_000, 'uniform', 42);
+      const { ticks, ms } = await ticksDuring(() => sort(x, { backend }));
+      const expected = Math.min(3, Math.floor(ms / 60));
+      assert.ok(ticks >= expected, `setInterval(5 ms) fired ${ticks} times during a ${ms.toFixed(0)} ms sort`);
+      for (let i = 1; i < x.length; i += 997) assert.ok(x[i - 1] <= x[i]);
     });
-    const expected = Math.min(3, Math.floor(ms / 60));
-    assert.ok(ticks >= expected, `setInterval(5 ms) fired ${ticks} times during ${ms.toFixed(0)} ms of matmul`);
-  });
 
-  it('a long argsort', async () => {
-    const x = makeArray(Float32Array, 5_000_000, 'uniform', 43);
-    const { ticks, ms } = await ticksDuring(() => argsort(x, { backend: 'native' }));
-    const expected = Math.min(3, Math.floor(ms / 60));
-    assert.ok(ticks >= expected, `setInterval(5 ms) fired ${ticks} times during a ${ms.toFixed(0)} ms argsort`);
-  });
+    it(`a long matmul (${backend})`, async () => {
+      const n = 768;
+      const a = randomMatrix(Float64Array, n * n, 1);
+      const { ticks, ms } = await ticksDuring(async () => {
+        for (let r = 0; r < 3; r++) await matmul(a, a, { m: n, k: n, n, backend });
+      });
+      const expected = Math.min(3, Math.floor(ms / 60));
+      assert.ok(ticks >= expected, `setInterval(5 ms) fired ${ticks} times during ${ms.toFixed(0)} ms of matmul`);
+    });
+
+    it(`a long argsort (${backend})`, async () => {
+      const x = makeArray(Float32Array, 5_000_000, 'uniform', 43);
+      const { ticks, ms } = await ticksDuring(() => argsort(x, { backend }));
+      const expected = Math.min(3, Math.floor(ms / 60));
+      assert.ok(ticks >= expected, `setInterval(5 ms) fired ${ticks} times during a ${ms.toFixed(0)} ms argsort`);
+    });
+  }
 });

@@ -19,9 +19,6 @@ const T = TypeError;
 const R = RangeError;
 const EITHER = [TypeError, RangeError];
 
-// Set to true when the `workers` backend lands: asking for it then succeeds instead of throwing.
-const WORKERS_BACKEND_EXISTS = false;
-
 const initial = configure({});
 after(() => configure(initial));
 
@@ -117,10 +114,6 @@ function badSortOptions(desc, isSyncFn) {
     cases.push(['signal {}', { signal: {} }, T, 'options.signal']);
     cases.push(['signal "x"', { signal: 'x' }, T, 'options.signal']);
     cases.push(['signal true', { signal: true }, T, 'options.signal']);
-  }
-  if (!WORKERS_BACKEND_EXISTS) {
-    // FLIP when the workers backend lands (see WORKERS_BACKEND_EXISTS).
-    cases.push(['backend "workers" (not implemented yet)', { backend: 'workers' }, R, 'options.backend']);
   }
   return cases;
 }
@@ -352,7 +345,6 @@ function matmulCases(isAsync) {
     ['threads 1.5', { threads: 1.5 }, R, 'options.threads'],
     ['threads 257', { threads: 257 }, R, 'options.threads'],
     ['threads "2"', { threads: '2' }, T, 'options.threads'],
-    ...(!WORKERS_BACKEND_EXISTS ? [['backend "workers" (not implemented yet; FLIP when it lands)', { backend: 'workers' }, R, 'options.backend']] : []),
     ...(isAsync
       ? [['signal {}', { signal: {} }, T, 'options.signal'], ['signal 1', { signal: 1 }, T, 'options.signal']]
       : [['signal (unknown for a sync call)', { signal: new AbortController().signal }, EITHER, 'options.signal']]),
@@ -410,7 +402,6 @@ describe('configure errors', () => {
       [{ threads: 2, backend: 'gpu' }, R, 'options.backend'],
       [{ backend: 'js', threads: 0 }, R, 'options.threads'],
     ];
-    if (!WORKERS_BACKEND_EXISTS) cases.push([{ backend: 'workers' }, R, 'options.backend']); // FLIP when workers lands
     for (const [value, cls, name] of cases) {
       assert.throws(() => configure(value), errorNaming(cls, name), `configure(${JSON.stringify(value)})`);
       assert.deepEqual(configure({}), before, `configure(${JSON.stringify(value)}) changed the settings`);
@@ -438,7 +429,7 @@ describe('abort', () => {
   });
 
   it('an already-aborted signal rejects with AbortError (cause = reason) and touches nothing, on every backend', async () => {
-    for (const backend of ['native', 'js']) {
+    for (const backend of ['native', 'workers', 'js']) {
       for (const reason of [undefined, new Error('stop'), 'just because']) {
         const signal = reason === undefined ? AbortSignal.abort() : AbortSignal.abort(reason);
         const ctx = `${backend} reason=${String(reason)}`;
@@ -597,7 +588,7 @@ describe('abort', () => {
 
   it('the abort listener is removed when a call settles (no leak on a long-lived signal)', async () => {
     const ac = new AbortController();
-    for (const backend of ['native', 'js']) {
+    for (const backend of ['native', 'workers', 'js']) {
       for (let i = 0; i < 15; i++) {
         await sort(victim(Int32Array), { backend, signal: ac.signal });
         await argsort(victim(Float32Array), { backend, signal: ac.signal });

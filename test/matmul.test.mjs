@@ -1,4 +1,4 @@
-// matmulSync / matmul: C = alpha·op(A)·op(B) + beta·C on both backends, f32 and f64, against a
+// matmulSync / matmul: C = alpha·op(A)·op(B) + beta·C on every backend, f32 and f64, against a
 // float64 reference with a tolerance proportional to k·eps·Σ|a||b|. Shapes straddle the small
 // blocks (1..17, 31..33, 63..65, 127..129, 255..257), primes, tall, wide, skinny, zero sizes,
 // every transpose, alpha/beta/out, and m, k or n derived from the array lengths.
@@ -11,7 +11,7 @@ import {
   assertBytesEqual, snapshotBuffer, errorNaming,
 } from './helpers.mjs';
 
-const BACKENDS = ['native', 'js'];
+const BACKENDS = ['native', 'workers', 'js'];
 const FLOATS = [Float32Array, Float64Array];
 const TRANS = [[false, false], [true, false], [false, true], [true, true]];
 const DIMS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257];
@@ -52,7 +52,9 @@ async function checkProblem(ctor, m, k, n, transA, transB, { alsoAsync = false, 
     assertBytesEqual(p.a, aBytes, `${ctx}: a untouched`);
     assertBytesEqual(p.b, bBytes, `${ctx}: b untouched`);
   }
-  assertMatAgree(results[0], results[1], expected, p, `${ctor.name} ${m}×${k}×${n} ${tname(transA, transB)} native vs js`);
+  for (let i = 1; i < BACKENDS.length; i++) {
+    assertMatAgree(results[0], results[i], expected, p, `${ctor.name} ${m}×${k}×${n} ${tname(transA, transB)} ${BACKENDS[0]} vs ${BACKENDS[i]}`);
+  }
 }
 
 for (const ctor of FLOATS) {
@@ -93,19 +95,21 @@ for (const ctor of FLOATS) {
       }
     });
 
-    it('threads 1, 2, 3 on the native backend give correct results', async () => {
-      for (const threads of [1, 2, 3]) {
-        for (const [m, k, n] of [[257, 129, 255], [65, 300, 33], [1, 513, 700]]) {
-          for (const [ta, tb] of TRANS) {
-            const p = problem(ctor, m, k, n, ta, tb, 'threads');
-            const expected = refMatmul(p);
-            const ctx = `${ctor.name} ${m}×${k}×${n} ${tname(ta, tb)} threads=${threads}`;
-            assertMatClose(matmulSync(p.a, p.b, { m, k, n, transA: ta, transB: tb, backend: 'native', threads }), expected, p, ctx);
-            assertMatClose(await matmul(p.a, p.b, { m, k, n, transA: ta, transB: tb, backend: 'native', threads }), expected, p, `${ctx} async`);
+    for (const backend of ['native', 'workers']) {
+      it(`threads 1, 2, 3 on the ${backend} backend give correct results`, async () => {
+        for (const threads of [1, 2, 3]) {
+          for (const [m, k, n] of [[257, 129, 255], [65, 300, 33], [1, 513, 700]]) {
+            for (const [ta, tb] of TRANS) {
+              const p = problem(ctor, m, k, n, ta, tb, 'threads');
+              const expected = refMatmul(p);
+              const ctx = `${ctor.name} ${m}×${k}×${n} ${tname(ta, tb)} threads=${threads} ${backend}`;
+              assertMatClose(matmulSync(p.a, p.b, { m, k, n, transA: ta, transB: tb, backend, threads }), expected, p, ctx);
+              assertMatClose(await matmul(p.a, p.b, { m, k, n, transA: ta, transB: tb, backend, threads }), expected, p, `${ctx} async`);
+            }
           }
         }
-      }
-    });
+      });
+    }
 
     it('alpha, beta and out (out returned, NaN in out never leaks when beta = 0)', async () => {
       let r = 0;
@@ -115,7 +119,7 @@ for (const ctor of FLOATS) {
             for (const beta of [0, 1, 0.5, -2]) {
               const p = problem(ctor, m, k, n, ta, tb, 'ab');
               const c0 = randomMatrix(ctor, m * n, seedOf('C', ctor.name, m, n, alpha, beta));
-              const backend = BACKENDS[r % 2];
+              const backend = BACKENDS[r % BACKENDS.length];
               const useAsync = r++ % 3 === 0;
               const ctx = `${ctor.name} ${m}×${k}×${n} ${tname(ta, tb)} alpha=${alpha} beta=${beta} ${backend} async=${useAsync}`;
               const out = beta === 0 ? new ctor(m * n).fill(NaN) : c0.slice();
@@ -188,7 +192,7 @@ for (const ctor of FLOATS) {
           const p = problem(ctor, m, k, n, ta, tb, 'derive');
           const expected = refMatmul(p);
           for (const omit of ['m', 'k', 'n']) {
-            const opts = { m, k, n, transA: ta, transB: tb, backend: BACKENDS[r++ % 2] };
+            const opts = { m, k, n, transA: ta, transB: tb, backend: BACKENDS[r++ % BACKENDS.length] };
             delete opts[omit];
             const ctx = `${ctor.name} ${m}×${k}×${n} ${tname(ta, tb)} without ${omit} ${opts.backend}`;
             const c = matmulSync(p.a, p.b, opts);
@@ -215,7 +219,7 @@ for (const ctor of FLOATS) {
       for (const [m, k, n] of [[17, 9, 33], [65, 64, 3], [3, 129, 5]]) {
         for (const [ta, tb] of TRANS) {
           for (const shared of [false, true]) {
-            const backend = BACKENDS[r % 2];
+            const backend = BACKENDS[r % BACKENDS.length];
             const useAsync = r++ % 3 === 1;
             const ctx = `${ctor.name} ${m}×${k}×${n} ${tname(ta, tb)} shared=${shared} ${backend} async=${useAsync}`;
             // One buffer: [pad 3][a][pad 2][out][pad 4]; b in its own buffer at an offset.
@@ -254,7 +258,7 @@ for (const ctor of FLOATS) {
 }
 
 describe('matmul exact small cases', () => {
-  it('2×3 · 3×2 with every transpose gives the textbook answer on both backends', () => {
+  it('2×3 · 3×2 with every transpose gives the textbook answer on every backend', () => {
     // A = [[1,2,3],[4,5,6]], B = [[7,8],[9,10],[11,12]] → C = [[58,64],[139,154]]
     const A = [1, 2, 3, 4, 5, 6];
     const AT = [1, 4, 2, 5, 3, 6];

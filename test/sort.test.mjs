@@ -10,11 +10,14 @@ import {
   snapshotBuffer, assertBytesEqual,
 } from './helpers.mjs';
 
-const BACKENDS = ['native', 'js'];
-const ALGORITHMS = ['auto', 'merge', 'quick'];
+const BACKENDS = ['native', 'workers', 'js'];
+const ALGORITHMS = ['auto', 'merge', 'quick', 'radix'];
 const SMALL = [0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 97, 127, 128, 129, 255, 256, 257,
   511, 512, 513, 1009, 1023, 1024, 1025];
 const LARGE = [4095, 4096, 4097, 10007, 65535, 65536, 65537, 100003];
+// Below 16384 elements the workers backend sorts on the calling thread with the js kernels, which
+// the js rows cover size by size; a few small sizes check that hand-off.
+const SMALL_FOR = { workers: [0, 1, 2, 17, 33, 257, 1025] };
 
 // Inputs and expected outputs, cached per type (cleared when the type's suite ends) so every
 // backend and algorithm sorts exactly the same data.
@@ -70,7 +73,7 @@ for (const type of TYPES) {
       ALGORITHMS.forEach((algorithm, ai) => {
         [false, true].forEach((descending, di) => {
           it(`sortSync ${backend} ${algorithm} ${descending ? 'descending' : 'ascending'}`, () => {
-            for (const n of SMALL) for (const dist of DIST_NAMES) checkSync(backend, type, algorithm, descending, n, dist);
+            for (const n of SMALL_FOR[backend] ?? SMALL) for (const dist of DIST_NAMES) checkSync(backend, type, algorithm, descending, n, dist);
             LARGE.forEach((n, si) => {
               const dist = DIST_NAMES[(si + 3 * ai + 5 * di) % DIST_NAMES.length];
               checkSync(backend, type, algorithm, descending, n, dist);
@@ -116,18 +119,20 @@ for (const type of TYPES) {
       assertSameElements(a2, c.asc, 'sort(array)');
     });
 
-    it('threads 1, 2, 3 on the native backend', async () => {
-      for (const threads of [1, 2, 3]) {
-        for (const algorithm of ALGORITHMS) {
-          for (const descending of [false, true]) {
-            for (const [n, dist] of [[4097, 'special'], [65537, 'fewDistinct'], [100003, 'uniform'], [100003, 'bits']]) {
-              checkSync('native', type, algorithm, descending, n, dist, { threads });
+    for (const backend of ['native', 'workers']) {
+      it(`threads 1, 2, 3 on the ${backend} backend`, async () => {
+        for (const threads of [1, 2, 3]) {
+          for (const algorithm of ALGORITHMS) {
+            for (const descending of [false, true]) {
+              for (const [n, dist] of [[4097, 'special'], [65537, 'fewDistinct'], [100003, 'uniform'], [100003, 'bits']]) {
+                checkSync(backend, type, algorithm, descending, n, dist, { threads });
+              }
+              await checkAsync(backend, type, algorithm, descending, 65537, 'special', { threads });
             }
-            await checkAsync('native', type, algorithm, descending, 65537, 'special', { threads });
           }
         }
-      }
-    });
+      });
+    }
 
     it('one 1e6-element array on the native backend', async () => {
       const ti = TYPES.indexOf(type);
@@ -146,17 +151,19 @@ for (const type of TYPES) {
       assertSameElements(arr, expected, `${type.name} n=1e6 ${dist} ${algorithm} descending=${descending}`);
     });
 
-    it('native and js give identical results', async () => {
+    it('native, workers and js give identical results', async () => {
       for (const n of [1000, 65537]) {
         for (const dist of ['special', 'bits', 'fewDistinct']) {
           for (const algorithm of ALGORITHMS) {
             for (const descending of [false, true]) {
               const input = caseData(type, n, dist).input;
               const x = sortSync(input.slice(), { backend: 'native', algorithm, descending });
-              const y = sortSync(input.slice(), { backend: 'js', algorithm, descending });
-              assertSameElements(x, y, `native vs js ${type.name} n=${n} ${dist} ${algorithm} descending=${descending}`);
-              const z = await sort(input.slice(), { backend: 'js', algorithm, descending });
-              assertSameElements(z, x, `async js vs native ${type.name} n=${n} ${dist} ${algorithm} descending=${descending}`);
+              for (const backend of ['workers', 'js']) {
+                const y = sortSync(input.slice(), { backend, algorithm, descending });
+                assertSameElements(y, x, `${backend} vs native ${type.name} n=${n} ${dist} ${algorithm} descending=${descending}`);
+                const z = await sort(input.slice(), { backend, algorithm, descending });
+                assertSameElements(z, x, `async ${backend} vs native ${type.name} n=${n} ${dist} ${algorithm} descending=${descending}`);
+              }
             }
           }
         }
@@ -204,7 +211,7 @@ for (const type of TYPES) {
 
 describe('sort edge cases', () => {
   it('every permutation of a small array with duplicates, -0/+0 and NaNs sorts correctly', () => {
-    // All 7! orderings of these values (some equal) through both backends and all algorithms.
+    // All 7! orderings of these values (some equal) through every backend and all algorithms.
     const base = new Float64Array([NaN, -0, 0, 1, -1, 1, -Infinity]);
     const perms = [];
     const permute = (arr, k) => {

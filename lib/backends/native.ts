@@ -5,7 +5,7 @@ import type { NativeBinding } from '../binding.js';
 import { AbortError } from '../errors.js';
 import type { ArgsortJob, Backend, MatmulJob, SortJob } from './backend.js';
 
-const ALGORITHM_CODES = { auto: 0, merge: 1, quick: 2 } as const;
+const ALGORITHM_CODES = { auto: 0, merge: 1, quick: 2, radix: 3 } as const;
 
 /**
  * Runs an async native call with a cancellation flag the kernels poll between blocks: an Int32 in a

@@ -11,11 +11,14 @@ export interface GemmArgs<T extends FloatArray> {
   transB: boolean;
   alpha: number;
   beta: number;
+  /** The block of C to compute, [first, end) rows and columns (default: all of C). */
+  rows?: readonly [number, number];
+  cols?: readonly [number, number];
 }
 
 /** Rows and columns of C per micro-kernel call: 16 accumulators in locals. */
-const MR = 4;
-const NR = 4;
+export const MR = 4;
+export const NR = 4;
 /** Depth of one packed block: an MR×KC slice of A and a KC×NR slice of B (8 KiB each) share L1. */
 const KC = 256;
 /** Columns of one packed block of B: KC×NC doubles (512 KiB) stay in L2. */
@@ -33,24 +36,26 @@ const SLICE_FLOPS = 1 << 23;
  */
 export function* gemmSteps<T extends FloatArray>(args: GemmArgs<T>): KernelSteps {
   const { a, b, c, m, n, k, transA, transB, alpha, beta } = args;
-  if (m === 0 || n === 0) return;
+  const [i0, i1] = args.rows ?? [0, m];
+  const [j0, j1] = args.cols ?? [0, n];
+  if (i0 >= i1 || j0 >= j1) return;
   if (k === 0 || alpha === 0) {
-    scale(c, m * n, beta);
+    for (let i = i0; i < i1; i++) scale(c, i * n + j0, i * n + j1, beta);
     return;
   }
-  const bPack = new Float64Array(Math.min(k, KC) * Math.ceil(Math.min(n, NC) / NR) * NR);
+  const bPack = new Float64Array(Math.min(k, KC) * Math.ceil(Math.min(j1 - j0, NC) / NR) * NR);
   const aPack = new Float64Array(MR * Math.min(k, KC));
   const tile = new Float64Array(MR * NR);
   let flops = 0;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = Math.min(NC, n - jc);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = Math.min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
       packB(b, transB, k, n, pc, kc, jc, nc, bPack);
       // The first block of k applies beta; later ones add to what it left in C.
       const blockBeta = pc === 0 ? beta : 1;
-      for (let ic = 0; ic < m; ic += MR) {
-        const mr = Math.min(MR, m - ic);
+      for (let ic = i0; ic < i1; ic += MR) {
+        const mr = Math.min(MR, i1 - ic);
         packA(a, transA, m, k, ic, mr, pc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
           microKernel(aPack, bPack, jr * kc, kc, tile);
@@ -66,10 +71,10 @@ export function* gemmSteps<T extends FloatArray>(args: GemmArgs<T>): KernelSteps
   }
 }
 
-/** C = beta·C, with beta = 0 writing zeros rather than reading C (NaN·0 would stay NaN). */
-function scale(c: FloatArray, length: number, beta: number): void {
-  if (beta === 0) c.fill(0, 0, length);
-  else if (beta !== 1) for (let i = 0; i < length; i++) c[i] *= beta;
+/** C[from, to) = beta·C, with beta = 0 writing zeros rather than reading C (NaN·0 would stay NaN). */
+function scale(c: FloatArray, from: number, to: number, beta: number): void {
+  if (beta === 0) c.fill(0, from, to);
+  else if (beta !== 1) for (let i = from; i < to; i++) c[i] *= beta;
 }
 
 /**

@@ -24,3 +24,14 @@ export type KernelSteps = Generator<void, void, void>;
 export function runToEnd(steps: KernelSteps): void {
   while (!steps.next().done);
 }
+
+/** Elements one step of the record kernels (radix, merge, keys) handles: about 1 ms of work. */
+export const SLICE_ELEMENTS = 1 << 18;
+
+/** Runs step(from, to) over [lo, hi) in slices of SLICE_ELEMENTS, yielding after each. */
+export function* inSlices(lo: number, hi: number, step: (from: number, to: number) => void): KernelSteps {
+  for (let from = lo; from < hi; from += SLICE_ELEMENTS) {
+    step(from, Math.min(hi, from + SLICE_ELEMENTS));
+    yield;
+  }
+}

@@ -3,6 +3,7 @@
 #include "binding/addon.hpp"
 #include "binding/args.hpp"
 #include "binding/entry_points.hpp"
+#include "cpu/simd_target.hpp"
 
 namespace pk::binding {
 
@@ -16,8 +17,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   Addon::Stats stats = addonOf(env).stats();
   Napi::Object result = Napi::Object::New(env);
   result.Set("threads", Napi::Number::New(env, Addon::poolThreads()));
-  // The kernels are portable C++ compiled for the architecture's baseline; SIMD dispatch comes later.
-  result.Set("simd", Napi::String::New(env, "baseline"));
+  // The path every dispatching kernel runs (the sorts today), lowered by PARALLEL_KERNELS_SIMD.
+  result.Set("simd", Napi::String::New(env, pk::cpu::simdTargetName(pk::cpu::simdTarget())));
   result.Set("running", Napi::Number::New(env, static_cast<double>(stats.running)));
   result.Set("awaitingDelivery", Napi::Number::New(env, static_cast<double>(stats.awaitingDelivery)));
   return result;

@@ -1,5 +1,5 @@
 // sort(array, algorithm, descending, threads, cancelFlag, async)
-//   algorithm: 0 auto, 1 merge, 2 quick (pk::sort::Algorithm). Sorts array in place.
+//   algorithm: 0 auto, 1 merge, 2 quick, 3 radix (pk::sort::Algorithm). Sorts array in place.
 // argsort(array, indices, descending, threads, cancelFlag, async)
 //   indices: a Uint32Array of array's length, filled with the stable ascending/descending order.
 // Both return undefined (sync) or a Promise of undefined (async).
@@ -51,7 +51,7 @@ Napi::Value Sort(const Napi::CallbackInfo& info) {
   job.data = array.data;
   job.length = array.length;
   size_t algorithm = sizeArg(info, 1, "algorithm");
-  if (algorithm > static_cast<size_t>(sort::Algorithm::Quick)) throw Napi::RangeError::New(env, "unknown algorithm");
+  if (algorithm > static_cast<size_t>(sort::Algorithm::Radix)) throw Napi::RangeError::New(env, "unknown algorithm");
   job.algorithm = static_cast<sort::Algorithm>(algorithm);
   job.descending = boolArg(info, 2);
   unsigned threads = threadsArg(info, 3);

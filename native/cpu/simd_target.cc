@@ -24,16 +24,18 @@ unsigned long long readXcr0() {
 SimdTarget detect() {
   unsigned eax, ebx, ecx, edx;
   if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return SimdTarget::Baseline;
-  const bool osxsave = ecx & bit_OSXSAVE, fma = ecx & bit_FMA, avx = ecx & bit_AVX;
-  if (!osxsave || !avx || !fma) return SimdTarget::Baseline;
+  const bool osxsave = ecx & bit_OSXSAVE, fma = ecx & bit_FMA, avx = ecx & bit_AVX, popcnt = ecx & bit_POPCNT;
+  if (!osxsave || !avx || !fma || !popcnt) return SimdTarget::Baseline;
   const unsigned long long xcr0 = readXcr0();
   const bool ymmState = (xcr0 & 0x6) == 0x6;          // SSE and AVX state
   const bool zmmState = (xcr0 & 0xE6) == 0xE6;        // plus opmask, ZMM_Hi256, Hi16_ZMM
   if (!ymmState || __get_cpuid_max(0, nullptr) < 7) return SimdTarget::Baseline;
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
-  const bool avx2 = ebx & bit_AVX2;
+  // BMI2 and POPCNT come with AVX2 on every CPU made, but the SIMD translation units are compiled
+  // with them (-mbmi2 -mpopcnt), so they are checked rather than assumed.
+  const bool avx2 = (ebx & bit_AVX2) && (ebx & bit_BMI2);
   const bool avx512 = (ebx & bit_AVX512F) && (ebx & bit_AVX512BW) && (ebx & bit_AVX512DQ) && (ebx & bit_AVX512VL);
-  if (avx512 && zmmState) return SimdTarget::Avx512;
+  if (avx512 && avx2 && zmmState) return SimdTarget::Avx512;
   if (avx2) return SimdTarget::Avx2;
   return SimdTarget::Baseline;
 }

@@ -8,7 +8,7 @@ namespace pk::cpu {
 
 enum class SimdTarget {
   Baseline,  // x86-64: SSE2; arm64: NEON. What every CPU of the architecture runs.
-  Avx2,      // AVX2 + FMA (Haswell, Zen 1 and later)
+  Avx2,      // AVX2 + FMA + BMI2 + POPCNT (Haswell, Zen 1 and later)
   Avx512,    // AVX-512 F, BW, DQ, VL (Skylake-SP, Zen 4 and later)
 };
 

@@ -31,6 +31,7 @@ constexpr bool kSanitized = false;
 #endif
 
 // One pool per thread count, shared by the tests (a pool per call would test thread start-up instead).
+// Call it from the test's own thread only.
 ThreadPool& poolOf(unsigned threads) {
   static std::unique_ptr<ThreadPool> pools[4];
   if (!pools[threads]) pools[threads] = std::make_unique<ThreadPool>(threads);
@@ -223,6 +224,29 @@ TEST("gemm: 1, 2 and 3 threads give bit-identical results") {
       }
     }
   }
+}
+
+TEST("gemm: calls nested in a parallelFor and from several threads at once") {
+  // A thread that waits inside one multiply may start another index of the outer loop, and so a
+  // second multiply on the same thread before the first returns (most runs do, none is sure to).
+  const size_t side = kSanitized ? 150 : 300;
+  std::vector<Problem<float>> problems;
+  for (uint64_t seed = 0; seed < 6; ++seed) {
+    problems.emplace_back(Shape{side, side + 1, side + 2}, seed & 1, seed & 2, 1, 0, seed);
+  }
+  std::vector<std::vector<float>> results(problems.size());
+  const ExecContext outer = poolOf(2).context(2);
+  outer.parallelFor(problems.size(), [&](size_t i) { results[i] = multiply(problems[i], outer); });
+  for (size_t i = 0; i < problems.size(); ++i) CHECK(countWrong(problems[i], results[i], "nested") == 0);
+
+  // Several callers on one pool, each with its own packing memory.
+  ThreadPool& pool = poolOf(3);
+  std::vector<std::thread> callers;
+  for (size_t i = 0; i < problems.size(); ++i) {
+    callers.emplace_back([&, i] { results[i] = multiply(problems[i], pool.context(3)); });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (size_t i = 0; i < problems.size(); ++i) CHECK(countWrong(problems[i], results[i], "concurrent") == 0);
 }
 
 TEST("gemm: a zero in m, n or k") {

@@ -40,7 +40,7 @@ constexpr bool kSanitized = false;
 #endif
 
 constexpr unsigned kMaxThreads = 4;
-constexpr Algorithm kAlgorithms[] = {Algorithm::Auto, Algorithm::Merge, Algorithm::Quick};
+constexpr Algorithm kAlgorithms[] = {Algorithm::Auto, Algorithm::Merge, Algorithm::Quick, Algorithm::Radix};
 
 // One real pool per thread count, each used at its full width.
 class Pools {
@@ -205,11 +205,12 @@ std::vector<Dist> distsFor(size_t n) {
   return kAllDists;
 }
 
-// 0..3, 15..17, 31..33, a prime, and every threshold of config.hpp ±1 (the thread-count steps at
-// k·kMinPerThread included). Under sanitizers, only the first parallel sizes and one large size.
+// 0..3, the sorting network sizes of the SIMD paths (16·2^k, key_kernels_*.cc) ±1, a prime, and every
+// threshold of config.hpp ±1 (the thread-count steps at k·kMinPerThread included). Under sanitizers,
+// only the first parallel sizes and one large size.
 std::vector<size_t> testSizes() {
-  std::set<size_t> sizes = {0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 1009};
-  std::vector<size_t> thresholds = {Config::kQuickBaseCase, Config::kMergeBaseCase, Config::kNintherThreshold};
+  std::set<size_t> sizes = {0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1009};
+  std::vector<size_t> thresholds = {Config::kQuickBaseCase, Config::kNintherThreshold};
   if (kSanitized) {
     sizes.insert({2 * Config::kMinPerThread, 4 * Config::kMinPerThread + 1});
   } else {
@@ -420,6 +421,7 @@ TEST("sort: element sizes and algorithm names") {
   CHECK(std::string(algorithmName(Algorithm::Auto)) == "auto");
   CHECK(std::string(algorithmName(Algorithm::Merge)) == "merge");
   CHECK(std::string(algorithmName(Algorithm::Quick)) == "quick");
+  CHECK(std::string(algorithmName(Algorithm::Radix)) == "radix");
 }
 
 // ---- The phases alone ----

@@ -40,7 +40,7 @@ constexpr double kSmallMultiplyAdds = 2048;
 // Each thread needs about this much work to repay waking it: 2 threads start to beat 1 near 128³.
 constexpr double kMultiplyAddsPerThread = 1 << 20;
 
-constexpr size_t kPanelAlignment = 64;  // a cache line, so that packed slivers start on one
+constexpr size_t kPanelAlignment = 64;  // a cache line: each packed panel and block starts on one
 
 constexpr size_t ceilDiv(size_t x, size_t y) { return (x + y - 1) / y; }
 constexpr size_t roundUp(size_t x, size_t y) { return ceilDiv(x, y) * y; }
@@ -48,14 +48,63 @@ constexpr size_t roundUp(size_t x, size_t y) { return ceilDiv(x, y) * y; }
 constexpr size_t partStart(size_t count, size_t parts, size_t i) { return count * i / parts; }
 
 struct AlignedDelete {
-  void operator()(void* p) const { ::operator delete(p, std::align_val_t{kPanelAlignment}); }
+  void operator()(std::byte* p) const { ::operator delete(p, std::align_val_t{kPanelAlignment}); }
 };
-template <typename T>
-using AlignedArray = std::unique_ptr<T[], AlignedDelete>;
-template <typename T>
-AlignedArray<T> allocateAligned(size_t count) {
-  return AlignedArray<T>(static_cast<T*>(::operator new(count * sizeof(T), std::align_val_t{kPanelAlignment})));
+using AlignedBytes = std::unique_ptr<std::byte[], AlignedDelete>;
+AlignedBytes allocateAligned(size_t bytes) {
+  return AlignedBytes(static_cast<std::byte*>(::operator new(bytes, std::align_val_t{kPanelAlignment})));
 }
+
+// The packed panels' memory, kept by each calling thread from one call to the next: allocating and
+// first touching a fresh megabyte per call (glibc hands large blocks back to the kernel on free) cost
+// a fifth of a 256³ f64 multiply on 2 threads. A nested call on the same thread, should a kernel
+// ever make one, gets memory of its own.
+class PackingMemory {
+ public:
+  explicit PackingMemory(size_t bytes) {
+    Kept& kept = keptByThisThread();
+    if (kept.inUse) {
+      own_ = allocateAligned(bytes);
+      data_ = own_.get();
+      return;
+    }
+    if (kept.bytes < bytes) {
+      kept.data.reset();  // first, so that the old and the new block are never both held
+      kept.bytes = 0;
+      kept.data = allocateAligned(bytes);
+      kept.bytes = bytes;
+    }
+    kept.inUse = true;
+    kept_ = &kept;
+    data_ = kept.data.get();
+  }
+  ~PackingMemory() {
+    if (kept_) kept_->inUse = false;
+  }
+  PackingMemory(const PackingMemory&) = delete;
+  PackingMemory& operator=(const PackingMemory&) = delete;
+
+  // The memory as an array of T, from `offset` bytes in.
+  template <typename T>
+  T* at(size_t offset) const {
+    return reinterpret_cast<T*>(data_ + offset);
+  }
+
+ private:
+  struct Kept {
+    AlignedBytes data;
+    size_t bytes = 0;
+    bool inUse = false;
+  };
+  static Kept& keptByThisThread() {
+    thread_local Kept kept;
+    return kept;
+  }
+
+  Kept* kept_ = nullptr;
+  AlignedBytes own_;
+  std::byte* data_ = nullptr;
+};
 
 // k == 0 or alpha == 0: op(A)·op(B) contributes nothing and is not read (a NaN in it does not count).
 template <typename T>
@@ -110,16 +159,17 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const Exe
   const auto [MR, NR, MC, KC, NC] = kernel.blocks;
   const size_t m = job.m, n = job.n, k = job.k;
   const double multiplyAdds = double(m) * double(n) * double(k);
-  const size_t threads = std::clamp<size_t>(size_t(multiplyAdds / kMultiplyAddsPerThread), 1, ctx.threads());
+  const size_t threads = std::max<size_t>(1, std::min<double>(ctx.threads(), multiplyAdds / kMultiplyAddsPerThread));
   const auto a = MatrixView<T>::of(job.a, m, k, job.transA);
   const auto b = MatrixView<T>::of(job.b, k, n, job.transB);
 
-  // One panel of B shared by all threads, and one block of A per thread, reused by every pc and jc.
+  // One panel of B shared by all threads, then one block of A per thread, each starting on a cache
+  // line; all reused by every pc and jc.
   const size_t kcMax = std::min(KC, k);
-  const size_t ncMax = roundUp(std::min(NC, n), NR);
-  const size_t mcMax = roundUp(std::min(MC, m), MR);
-  const AlignedArray<T> bPanel = allocateAligned<T>(kcMax * ncMax);
-  const AlignedArray<T> aBlocks = allocateAligned<T>(threads * mcMax * kcMax);
+  const size_t bPanelBytes = roundUp(kcMax * roundUp(std::min(NC, n), NR) * sizeof(T), kPanelAlignment);
+  const size_t aBlockBytes = roundUp(kcMax * roundUp(std::min(MC, m), MR) * sizeof(T), kPanelAlignment);
+  const PackingMemory memory(bPanelBytes + threads * aBlockBytes);
+  T* const bPanel = memory.at<T>(0);
 
   for (size_t jc = 0; jc < n; jc += NC) {  // jc, on the caller: NC columns of C at a time
     const size_t nc = std::min(NC, n - jc);
@@ -131,7 +181,7 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const Exe
       ctx.throwIfCancelled();
       const MatrixView<T> bBlock = b.offset(pc, jc);
       ctx.parallelFor(threads, [&](size_t t) {  // thread t packs its share of the panel's slivers
-        packB(bBlock, kc, nc, NR, partStart(slivers, threads, t), partStart(slivers, threads, t + 1), bPanel.get());
+        packB(bBlock, kc, nc, NR, partStart(slivers, threads, t), partStart(slivers, threads, t + 1), bPanel);
       });
       // Barrier (parallelFor returns when all are done): every thread reads the whole panel below.
 
@@ -148,7 +198,7 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const Exe
         // Blocks of equal height, so that no thin last block streams the panel for little work.
         const size_t rows = rowEnd - rowBegin;
         const size_t mcStep = roundUp(ceilDiv(rows, ceilDiv(rows, MC)), MR);
-        T* aBlock = aBlocks.get() + t * mcMax * kcMax;
+        T* const aBlock = memory.at<T>(bPanelBytes + t * aBlockBytes);
 
         for (size_t ic = rowBegin; ic < rowEnd; ic += mcStep) {  // ic, thread t: its rows, one A block at a time
           ctx.throwIfCancelled();
@@ -159,7 +209,7 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const Exe
             const size_t nr = std::min(NR, nc - jr);
 
             for (size_t ir = 0; ir < mc; ir += MR) {  // ir, thread t: every sliver of its A block
-              kernel.run(kc, aBlock + ir * kc, bPanel.get() + jr * kc, c + (ic + ir) * n + jc + jr, n, beta,
+              kernel.run(kc, aBlock + ir * kc, bPanel + jr * kc, c + (ic + ir) * n + jc + jr, n, beta,
                          std::min(MR, mc - ir), nr);
             }
           }

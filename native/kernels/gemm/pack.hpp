@@ -1,5 +1,7 @@
 // Packing: copies blocks of op(A) and op(B) into the contiguous, zero-padded slivers the micro-kernels
 // read (layout in microkernel_ref.hpp). Transposes end here: a view only swaps its two strides.
+// The padding only feeds the part of an edge tile that is thrown away; zeros keep it from holding
+// uninitialised memory, whose denormals or NaNs could slow the arithmetic down.
 #pragma once
 
 #include <algorithm>

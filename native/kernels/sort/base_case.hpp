@@ -1,5 +1,5 @@
-// The base cases of the sorts: insertion sort for short ranges (stable, so merge sort can use it for
-// its first runs) and heapsort, introsort's guaranteed O(n log n) fallback when pivots keep failing.
+// The base cases of the scalar quicksort: insertion sort for short ranges and heapsort, introsort's
+// guaranteed O(n log n) fallback when pivots keep failing.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // Tunables and policies of the sorts, in one place. Every PK_SORT_* macro can be overridden at build
-// time (-DPK_SORT_...=N) to try alternatives. None of the defaults is measured yet: each line gives the
-// reasoning behind it, and the benchmark issue replaces these with numbers and the machine they came from.
+// time (-DPK_SORT_...=N) to try alternatives. The algorithm choice is measured (autoAlgorithm); the
+// other defaults give the reasoning behind them.
 #pragma once
 
 #include <algorithm>
@@ -13,11 +13,11 @@
 #ifndef PK_SORT_QUICK_BASE_CASE
 #define PK_SORT_QUICK_BASE_CASE 16
 #endif
-#ifndef PK_SORT_MERGE_BASE_CASE
-#define PK_SORT_MERGE_BASE_CASE 24
-#endif
 #ifndef PK_SORT_NINTHER_THRESHOLD
 #define PK_SORT_NINTHER_THRESHOLD 128
+#endif
+#ifndef PK_SORT_SAMPLED_PIVOT_THRESHOLD
+#define PK_SORT_SAMPLED_PIVOT_THRESHOLD 16384
 #endif
 #ifndef PK_SORT_PARALLEL_PIVOT_SAMPLE
 #define PK_SORT_PARALLEL_PIVOT_SAMPLE 255
@@ -32,20 +32,23 @@
 namespace pk::sort {
 
 struct Config {
-  // Quicksort leaves ranges of at most this many keys to insertion sort, whose quadratic cost is still
-  // below a partition step's overhead at this size (the usual 16 of introsort implementations).
+  // The scalar quicksort (the baseline path, and 8- and 16-bit keys) leaves ranges of at most this
+  // many keys to insertion sort, whose quadratic cost is still below a partition step's overhead at
+  // this size (the usual 16 of introsort implementations). The SIMD paths use their sorting networks'
+  // sizes instead (key_kernels.hpp).
   static constexpr size_t kQuickBaseCase = PK_SORT_QUICK_BASE_CASE;
   static_assert(kQuickBaseCase <= 256, "insertion sort is quadratic");
-
-  // Merge sort builds its first runs of at most this many elements by insertion sort (stable, and it
-  // saves the log2(24) ~ 4.6 merge passes that cost more than insertion sort at this size).
-  static constexpr size_t kMergeBaseCase = PK_SORT_MERGE_BASE_CASE;
-  static_assert(kMergeBaseCase >= 1 && kMergeBaseCase <= 256, "a merge needs two non-empty halves; insertion sort is quadratic");
 
   // From this size the pivot is a ninther (median of three medians of three) instead of a median of
   // three: the better pivot pays for its six extra reads once a partition costs this much.
   static constexpr size_t kNintherThreshold = PK_SORT_NINTHER_THRESHOLD;
   static_assert(kNintherThreshold >= 9, "the ninther samples nine positions");
+
+  // From this size a sequential level also takes the median of the large sample below: with the SIMD
+  // partition a level costs so little per key that the better split pays for the sample (f64 at
+  // 1e6, one thread, AVX-512 on Zen 4: 92 -> 98 M elements/s with 16384).
+  static constexpr size_t kSampledPivotThreshold = PK_SORT_SAMPLED_PIVOT_THRESHOLD;
+  static_assert(kSampledPivotThreshold >= 1, "samplePivot needs a non-empty range");
 
   // A parallel partition level takes the median of this many evenly spread keys as its pivot: its
   // split sets how evenly the threads share the rest, and the median of 255 samples is typically
@@ -111,13 +114,35 @@ void forEachBlock(const ExecContext& ctx, unsigned threads, const BlockSplit& bl
 // above what a good pivot needs (log2 n) and still O(log n).
 inline int introsortDepthLimit(size_t n) { return 2 * static_cast<int>(std::bit_width(n)); }
 
-// The algorithm Algorithm::Auto stands for. Quicksort for every type and size for now: it needs no
-// scratch buffer. The choice (and an LSD radix sort for integer keys) is to be measured in the
-// benchmark issue.
-inline Algorithm autoAlgorithm(ElementType type, size_t n) { return Algorithm::Quick; }
+// The algorithm Algorithm::Auto stands for, from bench/native/sort_bench.cc on an AMD EPYC Zen 4
+// (2 cores, AVX-512 path, one thread, uniform keys; M elements/s, 2026-11-25):
+//
+//                 n:   100    1e3    1e4    3e4    1e5    1e6
+//   u8   quick         143    120    119    132    135    136
+//        counting       96    332    563    588    593    597
+//   i16  quick         185    130    104     63     57     76
+//        counting      0.2    8.8     18     40    190    637
+//   i32  quick                       335           273    203     (radix 96 / 98 / 82)
+//   i64  quick                       172           138    104     (radix 45 / 44 / 30)
+//
+// Counting sort wins for 8-bit keys from a few hundred and for 16-bit keys from about as many keys as
+// there are values (its table of 65536 counts is the cost); the SIMD quicksort wins for every wider
+// type at every size, by 2–3x over this LSD radix sort. Merge sort is never faster and is only the
+// stable choice, which plain keys do not need.
+inline Algorithm autoAlgorithm(ElementType type, size_t n) {
+  switch (type) {
+    case ElementType::Int8:
+    case ElementType::Uint8:
+    case ElementType::Uint8Clamped: return n >= 256 ? Algorithm::Radix : Algorithm::Quick;
+    case ElementType::Int16:
+    case ElementType::Uint16: return n >= 65536 ? Algorithm::Radix : Algorithm::Quick;
+    default: return Algorithm::Quick;
+  }
+}
 
 // The algorithm argsort uses for keys of at most 32 bits, packed with their index into one uint64
-// (the index breaks ties, so any correct sort gives the stable order). Also to be measured.
+// (the index breaks ties, so any correct sort gives the stable order): the SIMD quicksort, as for
+// 64-bit keys above.
 inline Algorithm packedArgsortAlgorithm(size_t n) { return Algorithm::Quick; }
 
 }  // namespace pk::sort

@@ -1,6 +1,7 @@
-// Stable merge sort over the data and one scratch buffer of n elements:
+// Merge sort over the data and one scratch buffer of n elements:
 //
-//   Sort runs  one run per thread, each sorted alone by a top-down merge sort
+//   Sort runs  one run per thread, each sorted alone by the sort the caller passes (the SIMD
+//              quicksort for plain keys, whose equal keys are identical: its instability is unseen)
 //   Merge      rounds of pairwise merges of neighbouring runs; in every round each thread writes an
 //              equal share of the whole output, found by co-ranking, so no thread idles
 //
@@ -13,35 +14,11 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/sort/base_case.hpp"
 #include "kernels/sort/config.hpp"
 #include "kernels/sort/merge.hpp"
 #include "pool/exec_context.hpp"
 
 namespace pk::sort {
-
-// Sorts a[0, n) stably on the calling thread, leaving the result in b if intoB, else in a; the other
-// buffer is scratch.
-template <class T, class Less>
-void sortRun(T* a, T* b, size_t n, bool intoB, Less less, const ExecContext& ctx) {
-  if (n <= Config::kMergeBaseCase) {
-    insertionSort(a, n, less);
-    if (intoB) std::copy_n(a, n, b);
-    return;
-  }
-  // Both halves land in the buffer this level merges from, so the merge writes where the caller wants.
-  const size_t half = n / 2;
-  sortRun(a, b, half, !intoB, less, ctx);
-  sortRun(a + half, b + half, n - half, !intoB, less, ctx);
-  if (n >= Config::kBlock) ctx.throwIfCancelled();
-  const T* from = intoB ? a : b;
-  T* to = intoB ? b : a;
-  if (!less(from[half], from[half - 1])) {
-    std::copy_n(from, n, to);  // the halves are already in order (sorted and nearly sorted inputs)
-  } else {
-    merge(from, half, from + half, n - half, to, less);
-  }
-}
 
 // One merge round: runs 2p and 2p + 1 of `from` (bounded by `bounds`) are merged into the same place
 // of `to`; a last unpaired run is copied. The output is cut into blocks (BlockSplit), and each block
@@ -66,9 +43,10 @@ void mergeRound(const T* from, T* to, const std::vector<size_t>& bounds, unsigne
   });
 }
 
-// Sorts data[0, n) stably; scratch holds n elements.
-template <class T, class Less>
-void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx) {
+// Sorts data[0, n); scratch holds n elements; sortRun(run, length, ctx) sorts one run in place. The
+// merges are stable, so the result is stable if sortRun is.
+template <class T, class Less, class SortRun>
+void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx, SortRun sortRun) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
   std::vector<size_t> bounds(threads + 1);
   for (size_t r = 0; r <= threads; ++r) bounds[r] = r * n / threads;
@@ -77,7 +55,9 @@ void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx)
   // go to scratch when that count is odd, so that the last round writes into data.
   const bool runsInScratch = std::bit_width(threads - 1u) % 2 == 1;
   ctx.parallelFor(threads, [&](size_t r) {
-    sortRun(data + bounds[r], scratch + bounds[r], bounds[r + 1] - bounds[r], runsInScratch, less, ctx);
+    const size_t length = bounds[r + 1] - bounds[r];
+    sortRun(data + bounds[r], length, ctx);
+    if (runsInScratch) std::copy_n(data + bounds[r], length, scratch + bounds[r]);
   });
 
   // Merge.

@@ -1,32 +1,48 @@
 // Unstable in-place quicksort of unsigned keys (introsort):
 //
-//   Sample     a pivot taken from the range: a median of 3 or a ninther, or at parallel levels,
-//              where the split decides how evenly the threads share the rest, the median of a
-//              large sample
-//   Partition  keys < pivot first; in parallel at the top of the recursion
+//   Sample     a pivot taken from the range: a median of 3 or a ninther, or on large ranges and at
+//              parallel levels (where the split decides how evenly the threads share the rest) the
+//              median of a large sample
+//   Partition  keys < pivot first, by the SIMD kernel of the dispatch table (key_kernels.hpp);
+//              in parallel at the top of the recursion
 //   Recurse    in parallel on both sides with the threads split by size, then sequentially into the
 //              smaller side while looping on the larger (O(log n) stack); heapsort once the depth
-//              limit shows the pivots are failing, insertion sort below Config::kQuickBaseCase
+//              limit shows the pivots are failing, the table's sorting networks (or insertion sort)
+//              from its smallMax down
 //
 // Duplicates cannot stall it: when nothing is below the pivot, the pivot is the minimum, and one more
-// pass moves all its copies to the front, where they are already in their final place.
+// pass (keys < pivot + 1, i.e. equal to it) moves all its copies to the front, where they are already
+// in their final place.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <limits>
 
 #include "kernels/sort/base_case.hpp"
 #include "kernels/sort/config.hpp"
+#include "kernels/sort/key_kernels.hpp"
 #include "kernels/sort/partition.hpp"
+#include "kernels/sort/scalar_key_kernels.hpp"
 #include "pool/exec_context.hpp"
 
 namespace pk::sort {
 
+// The kernels for keys of type K from a table: SIMD ones for 32- and 64-bit keys, scalar otherwise.
+template <class K>
+const KeyKernels<K>& kernelsFor(const KeyKernelTable& table) {
+  if constexpr (sizeof(K) >= 4) {
+    return kernelsOf<K>(table);
+  } else {
+    return kScalarKeyKernels<K>;
+  }
+}
+
 // Sorts a[0, n) on the calling thread; depth is the number of partition levels left before heapsort.
 template <class K>
-void introsort(K* a, size_t n, int depth, const ExecContext& ctx) {
-  while (n > Config::kQuickBaseCase) {
+void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
+  while (n > kernels.smallMax) {
     if (depth-- == 0) {
       heapSort(a, n, std::less<K>{}, ctx);
       return;
@@ -34,37 +50,38 @@ void introsort(K* a, size_t n, int depth, const ExecContext& ctx) {
     // Subtrees below kBlock keys run unpolled: at most ~kBlock·log2(kBlock) steps.
     if (n >= Config::kBlock) ctx.throwIfCancelled();
     // Sample.
-    const K pivot = choosePivot(a, n);
+    const K pivot = n >= Config::kSampledPivotThreshold ? samplePivot(a, n) : choosePivot(a, n);
     // Partition.
-    const size_t m = partitionBy(a, n, [pivot](K key) { return key < pivot; });
+    const size_t m = kernels.partition(a, n, pivot);
     if (m == 0) {
-      const size_t equal = partitionBy(a, n, [pivot](K key) { return key == pivot; });
+      if (pivot == std::numeric_limits<K>::max()) return;  // the minimum is the maximum: all equal
+      const size_t equal = kernels.partition(a, n, K(pivot + 1));
       a += equal;
       n -= equal;
       continue;
     }
     // Recurse.
     if (m < n - m) {
-      introsort(a, m, depth, ctx);
+      introsort(a, m, depth, kernels, ctx);
       a += m;
       n -= m;
     } else {
-      introsort(a + m, n - m, depth, ctx);
+      introsort(a + m, n - m, depth, kernels, ctx);
       n = m;
     }
   }
-  insertionSort(a, n, std::less<K>{});
+  kernels.sortSmall(a, n);
 }
 
 // The parallel top of the recursion: every level partitions with all its threads, then gives each side
 // a share of them in proportion to its size. Each split hands at least one thread to each side and a
 // side with one thread goes on sequentially, so at most ctx.threads() - 1 splits run in parallel.
 template <class K>
-void parallelQuickSort(K* a, size_t n, int depth, const ExecContext& ctx) {
+void parallelQuickSort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
   while (true) {
     const unsigned threads = numThreadsFor(n, ctx.threads());
     if (threads < 2 || depth == 0) {
-      introsort(a, n, depth, ctx);
+      introsort(a, n, depth, kernels, ctx);
       return;
     }
     --depth;
@@ -72,9 +89,14 @@ void parallelQuickSort(K* a, size_t n, int depth, const ExecContext& ctx) {
     // Sample.
     const K pivot = samplePivot(a, n);
     // Partition.
-    const size_t m = parallelPartition(a, n, [pivot](K key) { return key < pivot; }, threads, ctx);
+    const auto below = [&](K bound) {
+      return parallelPartition(a, n, [&](K* block, size_t length) { return kernels.partition(block, length, bound); },
+                               threads, ctx);
+    };
+    const size_t m = below(pivot);
     if (m == 0) {
-      const size_t equal = parallelPartition(a, n, [pivot](K key) { return key == pivot; }, threads, ctx);
+      if (pivot == std::numeric_limits<K>::max()) return;
+      const size_t equal = below(K(pivot + 1));
       a += equal;
       n -= equal;
       continue;
@@ -83,18 +105,19 @@ void parallelQuickSort(K* a, size_t n, int depth, const ExecContext& ctx) {
     const unsigned leftThreads = static_cast<unsigned>(std::clamp<size_t>((threads * m + n / 2) / n, 1, threads - 1));
     ctx.parallelFor(2, [&](size_t side) {
       if (side == 0) {
-        parallelQuickSort(a, m, depth, ctx.withThreads(leftThreads));
+        parallelQuickSort(a, m, depth, kernels, ctx.withThreads(leftThreads));
       } else {
-        parallelQuickSort(a + m, n - m, depth, ctx.withThreads(threads - leftThreads));
+        parallelQuickSort(a + m, n - m, depth, kernels, ctx.withThreads(threads - leftThreads));
       }
     });
     return;
   }
 }
 
+// Sorts a[0, n) with the kernels of `table` (by default the process's dispatch choice).
 template <class K>
-void quickSort(K* a, size_t n, const ExecContext& ctx) {
-  parallelQuickSort(a, n, introsortDepthLimit(n), ctx);
+void quickSort(K* a, size_t n, const ExecContext& ctx, const KeyKernelTable& table = keyKernels()) {
+  parallelQuickSort(a, n, introsortDepthLimit(n), kernelsFor<K>(table), ctx);
 }
 
 }  // namespace pk::sort

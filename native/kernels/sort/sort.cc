@@ -1,7 +1,8 @@
 // The sort and argsort entry points: the one place that knows the 11 element types. Each call
 //
 //   Map         copies the caller's array into a buffer of unsigned keys (keys.hpp), in parallel
-//   Sort        sorts the keys (merge_sort.hpp, quick_sort.hpp), polling cancellation
+//   Sort        sorts the keys (merge_sort.hpp, quick_sort.hpp, radix_sort.hpp, counting_sort.hpp),
+//               polling cancellation
 //   Write back  maps the keys back into the caller's array (or writes the indices), in parallel
 //
 // Only the write-back touches the caller's memory, and it never polls cancellation, so a call that
@@ -10,13 +11,17 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
+#include "kernels/sort/buffer.hpp"
 #include "kernels/sort/config.hpp"
+#include "kernels/sort/counting_sort.hpp"
 #include "kernels/sort/keys.hpp"
 #include "kernels/sort/merge_sort.hpp"
 #include "kernels/sort/quick_sort.hpp"
+#include "kernels/sort/radix_sort.hpp"
 
 namespace pk::sort {
 namespace {
@@ -60,11 +65,26 @@ void forRanges(size_t n, const ExecContext& ctx, bool poll, const Body& body) {
 
 template <class K>
 void sortKeys(K* keys, size_t n, Algorithm algorithm, const ExecContext& ctx) {
-  if (algorithm == Algorithm::Merge) {
-    const auto scratch = std::make_unique_for_overwrite<K[]>(n);
-    mergeSort(keys, scratch.get(), n, std::less<K>{}, ctx);
-  } else {
-    quickSort(keys, n, ctx);
+  switch (algorithm) {
+    case Algorithm::Merge: {
+      // Runs of plain keys are sorted by the SIMD quicksort: equal keys are identical, so its
+      // instability cannot be seen, and the merges are the same.
+      const auto scratch = allocateBuffer<K>(n);
+      mergeSort(keys, scratch.get(), n, std::less<K>{}, ctx,
+                [](K* run, size_t length, const ExecContext& runCtx) { quickSort(run, length, runCtx.withThreads(1)); });
+      return;
+    }
+    case Algorithm::Radix:
+      if constexpr (sizeof(K) <= 2) {
+        countingSort(keys, n, ctx);
+      } else {
+        const auto scratch = allocateBuffer<K>(n);
+        radixSort(keys, scratch.get(), n, ctx);
+      }
+      return;
+    default:
+      quickSort(keys, n, ctx);
+      return;
   }
 }
 
@@ -74,7 +94,7 @@ void sortTyped(const SortJob& job, const ExecContext& ctx) {
   T* data = static_cast<T*>(job.data);
   const size_t n = job.length;
   const Algorithm algorithm = job.algorithm == Algorithm::Auto ? autoAlgorithm(job.type, n) : job.algorithm;
-  const auto keys = std::make_unique_for_overwrite<K[]>(n);
+  const auto keys = allocateBuffer<K>(n);
   withDirection(job.descending, [&](auto descending) {
     // Map.
     forRanges(n, ctx, true, [&](size_t begin, size_t end) {
@@ -95,7 +115,7 @@ template <class T>
 void argsortPacked(const ArgsortJob& job, const ExecContext& ctx) {
   const T* data = static_cast<const T*>(job.data);
   const size_t n = job.length;
-  const auto packed = std::make_unique_for_overwrite<uint64_t[]>(n);
+  const auto packed = allocateBuffer<uint64_t>(n);
   withDirection(job.descending, [&](auto descending) {
     forRanges(n, ctx, true, [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) packed[i] = uint64_t{toKey<T, decltype(descending)::value>(data[i])} << 32 | i;
@@ -108,31 +128,66 @@ void argsortPacked(const ArgsortJob& job, const ExecContext& ctx) {
   });
 }
 
-// 64-bit keys leave no room for the index, so (key, index) pairs are sorted by key, stably. One pair
-// type and one comparator for the three 64-bit element types: one instantiation of the merge sort.
-struct KeyIndex {
-  uint64_t key;
-  uint32_t index;
-};
-struct ByKey {
-  bool operator()(const KeyIndex& x, const KeyIndex& y) const { return x.key < y.key; }
-};
-
-template <class T>
-void argsortPairs(const ArgsortJob& job, const ExecContext& ctx) {
-  const T* data = static_cast<const T*>(job.data);
-  const size_t n = job.length;
-  const auto pairs = std::make_unique_for_overwrite<KeyIndex[]>(n);
-  const auto scratch = std::make_unique_for_overwrite<KeyIndex[]>(n);
-  withDirection(job.descending, [&](auto descending) {
-    forRanges(n, ctx, true, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) pairs[i] = {toKey<T, decltype(descending)::value>(data[i]), static_cast<uint32_t>(i)};
-    });
+// 64-bit keys leave no room for the index. They are sorted in two rounds of packed keys, each a SIMD
+// sort of uint64:
+//
+//   High  sort (high half of the key << 32 | index): the order by (high half, index)
+//   Low   every run of equal high halves is re-packed as (low half << 32 | index) and sorted again,
+//         giving the order by (key, index). Runs are mostly short on spread-out data (and left to
+//         the thread whose range holds them); a run of at least Config::kBlock keys is sorted
+//         afterwards by all the threads, so no thread idles while one sorts a huge run.
+template <class T, bool kDescending>
+void argsortWide(const T* data, size_t n, uint32_t* indices, const ExecContext& ctx) {
+  const auto packed = allocateBuffer<uint64_t>(n);
+  const auto high = [&](size_t j) { return packed[j] >> 32; };
+  const auto repackLow = [&](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) {
+      const uint64_t index = packed[j] & 0xFFFFFFFFu;
+      packed[j] = (toKey<T, kDescending>(data[index]) & 0xFFFFFFFFu) << 32 | index;
+    }
+  };
+  // High.
+  forRanges(n, ctx, true, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) packed[i] = (toKey<T, kDescending>(data[i]) >> 32) << 32 | i;
   });
-  mergeSort(pairs.get(), scratch.get(), n, ByKey{}, ctx);
+  quickSort(packed.get(), n, ctx);
+  ctx.throwIfCancelled();
+
+  // Low: one range per thread, its ends moved forward to run boundaries.
+  const unsigned threads = numThreadsFor(n, ctx.threads());
+  std::vector<size_t> bounds(threads + 1, n);
+  for (unsigned t = 0; t < threads; ++t) {
+    size_t b = std::max(t * n / threads, t == 0 ? 0 : bounds[t - 1]);
+    while (b > 0 && b < n && high(b) == high(b - 1)) ++b;
+    bounds[t] = b;
+  }
+  std::vector<std::vector<std::pair<size_t, size_t>>> largeRuns(threads);
+  ctx.parallelFor(threads, [&](size_t t) {
+    size_t nextPoll = bounds[t] + Config::kBlock;
+    for (size_t begin = bounds[t], end; begin < bounds[t + 1]; begin = end) {
+      for (end = begin + 1; end < bounds[t + 1] && high(end) == high(begin); ++end) {
+      }
+      if (end - begin >= Config::kBlock) {
+        largeRuns[t].emplace_back(begin, end);
+      } else if (end - begin > 1) {
+        repackLow(begin, end);
+        quickSort(packed.get() + begin, end - begin, ctx.withThreads(1));
+      }
+      if (end >= nextPoll) {
+        ctx.throwIfCancelled();
+        nextPoll = end + Config::kBlock;
+      }
+    }
+  });
+  for (const auto& runs : largeRuns) {
+    for (const auto& [begin, end] : runs) {
+      forRanges(end - begin, ctx, true, [&](size_t from, size_t to) { repackLow(begin + from, begin + to); });
+      quickSort(packed.get() + begin, end - begin, ctx);
+    }
+  }
   ctx.throwIfCancelled();
   forRanges(n, ctx, false, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) job.indices[i] = pairs[i].index;
+    for (size_t i = begin; i < end; ++i) indices[i] = static_cast<uint32_t>(packed[i]);
   });
 }
 
@@ -158,7 +213,9 @@ void argsort(const ArgsortJob& job, const ExecContext& ctx) {
     if constexpr (sizeof(T) <= 4) {
       argsortPacked<T>(job, ctx);
     } else {
-      argsortPairs<T>(job, ctx);
+      withDirection(job.descending, [&](auto descending) {
+        argsortWide<T, decltype(descending)::value>(static_cast<const T*>(job.data), job.length, job.indices, ctx);
+      });
     }
   });
 }
@@ -168,6 +225,7 @@ const char* algorithmName(Algorithm algorithm) {
     case Algorithm::Auto: return "auto";
     case Algorithm::Merge: return "merge";
     case Algorithm::Quick: return "quick";
+    case Algorithm::Radix: return "radix";
   }
   return "unknown";
 }

@@ -13,7 +13,7 @@ namespace pk::sort {
 
 // The 11 numeric TypedArray kinds, in this order (the binding maps napi_typedarray_type to these).
 enum class ElementType : uint8_t { Int8, Uint8, Uint8Clamped, Int16, Uint16, Int32, Uint32, Float32, Float64, BigInt64, BigUint64 };
-enum class Algorithm : uint8_t { Auto, Merge, Quick };
+enum class Algorithm : uint8_t { Auto, Merge, Quick, Radix };
 
 size_t elementSize(ElementType);
 
@@ -37,6 +37,6 @@ struct ArgsortJob {
 };
 void argsort(const ArgsortJob& job, const ExecContext& ctx);
 
-const char* algorithmName(Algorithm);  // "auto", "merge", "quick"
+const char* algorithmName(Algorithm);  // "auto", "merge", "quick", "radix"
 
 }  // namespace pk::sort

@@ -1,0 +1,173 @@
+// The quicksort inner loops, written once over a traits class T that wraps one instruction set's
+// vector of unsigned keys, and compiled once per instruction set by key_kernels_<isa>.cc. T provides:
+//
+//   K, V, N                    key type, vector type, keys per vector
+//   kMaxRegs                   registers the largest sorting network uses (a power of two)
+//   load, store, boundVector   unaligned load/store; the vector lessMask compares against
+//   lessMask(v, bound)         bit i set iff v[i] < bound
+//   partitionVector(v, mask)   the lanes of mask first, then the others, each in lane order
+//   min, max                   lane-wise
+//   xorLanes<J>(v)             lane i takes lane i ^ J
+//   blend<kMask>(x, y)         lane i from x where bit i of kMask is set, else from y
+//
+// Everything here is a template over T, so no function of this file is shared (ODR-merged) between
+// translation units compiled for different instruction sets.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <utility>
+
+namespace pk::sort::simd {
+
+// ---- Partition ----
+
+// Branch-free Lomuto, for ranges too short for the vector loop (and the tail it leaves).
+template <class T>
+size_t partitionScalar(typename T::K* a, size_t n, typename T::K bound, size_t m = 0, size_t from = 0) {
+  for (size_t i = from; i < n; ++i) {
+    const typename T::K key = a[i];
+    a[i] = a[m];
+    a[m] = key;
+    m += key < bound;
+  }
+  return m;
+}
+
+// Partitions a[0, n) into keys < bound, then the others, in place; returns how many are < bound.
+//
+// kUnroll vectors from each end are held in registers first, which frees 2·kUnroll·N slots. Each
+// step loads kUnroll vectors from whichever end has fewer free slots, so both ends then have at least
+// kUnroll·N free, and stores each vector, partitioned, twice with full-width stores: at the left write
+// position, where its keys < bound count, and ending at the right write position, where the others
+// count. The garbage each store leaves lands in free slots that later stores overwrite. Compressing into a
+// register and storing (not compress-storing to memory) is what keeps this fast on Zen 4; deciding
+// the side once per kUnroll vectors keeps the mispredicted branches few.
+template <class T>
+size_t partition(typename T::K* a, size_t n, typename T::K bound) {
+  using V = typename T::V;
+  constexpr size_t N = T::N;
+  constexpr size_t kUnroll = 4;
+  constexpr size_t kHeld = kUnroll * N;
+  if (n < 2 * kHeld) return partitionScalar<T>(a, n, bound);
+  const size_t vectorEnd = n - n % N;
+  const V b = T::boundVector(bound);
+  V held[2 * kUnroll];
+  for (size_t u = 0; u < kUnroll; ++u) {
+    held[u] = T::load(a + u * N);
+    held[kUnroll + u] = T::load(a + vectorEnd - kHeld + u * N);
+  }
+  size_t readLeft = kHeld, readRight = vectorEnd - kHeld, writeLeft = 0, writeRight = vectorEnd;
+  const auto store = [&](V v) {
+    const unsigned mask = T::lessMask(v, b);
+    const size_t less = static_cast<size_t>(__builtin_popcount(mask));
+    const V parted = T::partitionVector(v, mask);
+    T::store(a + writeRight - N, parted);
+    T::store(a + writeLeft, parted);
+    writeLeft += less;
+    writeRight -= N - less;
+  };
+  // readRight - readLeft is a multiple of N; once it is below kHeld, one vector at a time.
+  while (readRight - readLeft >= kHeld) {
+    const typename T::K* from;
+    if (readLeft - writeLeft <= writeRight - readRight) {
+      from = a + readLeft;
+      readLeft += kHeld;
+    } else {
+      readRight -= kHeld;
+      from = a + readRight;
+    }
+    V v[kUnroll];
+    for (size_t u = 0; u < kUnroll; ++u) v[u] = T::load(from + u * N);
+    for (size_t u = 0; u < kUnroll; ++u) store(v[u]);
+  }
+  while (readLeft < readRight) {
+    V v;
+    if (readLeft - writeLeft <= writeRight - readRight) {
+      v = T::load(a + readLeft);
+      readLeft += N;
+    } else {
+      readRight -= N;
+      v = T::load(a + readRight);
+    }
+    store(v);
+  }
+  // The free slots, 2·kHeld of them, are now contiguous: the held vectors fill them exactly.
+  for (V v : held) store(v);
+  // The n % N keys after the vector part: a[writeLeft, vectorEnd) are all >= bound.
+  return partitionScalar<T>(a, n, bound, writeLeft, vectorEnd);
+}
+
+// ---- Sorting networks ----
+
+// One compare-exchange pass (K, J) of a bitonic sort of M registers (M·N keys, lane i of register r
+// being key r·N + i): key x is paired with x ^ J and the pair is put in ascending order where
+// x & K == 0, descending elsewhere.
+template <class T, size_t M, size_t K, size_t J>
+inline void bitonicPass(typename T::V (&v)[M]) {
+  constexpr size_t N = T::N;
+  if constexpr (J >= N) {
+    // Pairs across registers: whole-register min/max.
+    constexpr size_t stride = J / N;
+    for (size_t r = 0; r < M; ++r) {
+      if (r & stride) continue;
+      const auto lo = T::min(v[r], v[r + stride]);
+      const auto hi = T::max(v[r], v[r + stride]);
+      const bool ascending = ((r * N) & K) == 0;
+      v[r] = ascending ? lo : hi;
+      v[r + stride] = ascending ? hi : lo;
+    }
+  } else {
+    // Pairs inside a register: swap lanes, then keep the min in the lanes that want it.
+    [&]<size_t... R>(std::index_sequence<R...>) {
+      const auto pass = [&]<size_t r>(std::integral_constant<size_t, r>) {
+        constexpr unsigned takesMin = [] {
+          unsigned mask = 0;
+          for (size_t i = 0; i < N; ++i) {
+            const bool ascending = ((r * N + i) & K) == 0;
+            const bool lower = (i & J) == 0;
+            if (ascending == lower) mask |= 1u << i;
+          }
+          return mask;
+        }();
+        const auto other = T::template xorLanes<J>(v[r]);
+        v[r] = T::template blend<takesMin>(T::min(v[r], other), T::max(v[r], other));
+      };
+      (pass(std::integral_constant<size_t, R>{}), ...);
+    }(std::make_index_sequence<M>{});
+  }
+  if constexpr (J > 1) bitonicPass<T, M, K, J / 2>(v);
+}
+
+template <class T, size_t M, size_t K = 2>
+inline void bitonicSort(typename T::V (&v)[M]) {
+  bitonicPass<T, M, K, K / 2>(v);
+  if constexpr (K < M * T::N) bitonicSort<T, M, K * 2>(v);
+}
+
+// Sorts a[0, n), n <= M·N, in M registers: padded with the largest key, which sorts last.
+template <class T, size_t M>
+void sortInRegisters(typename T::K* a, size_t n) {
+  using Key = typename T::K;
+  constexpr size_t N = T::N;
+  Key buffer[M * N];
+  std::memcpy(buffer, a, n * sizeof(Key));
+  for (size_t i = n; i < M * N; ++i) buffer[i] = Key(~Key{0});
+  typename T::V v[M];
+  for (size_t r = 0; r < M; ++r) v[r] = T::load(buffer + r * N);
+  bitonicSort<T, M>(v);
+  for (size_t r = 0; r < M; ++r) T::store(buffer + r * N, v[r]);
+  std::memcpy(a, buffer, n * sizeof(Key));
+}
+
+// Sorts a[0, n), n <= kMaxRegs·N, with the smallest network that holds it.
+template <class T, size_t M = 1>
+void sortSmall(typename T::K* a, size_t n) {
+  if (n <= 1) return;
+  if constexpr (M < T::kMaxRegs) {
+    if (n > M * T::N) return sortSmall<T, M * 2>(a, n);
+  }
+  sortInRegisters<T, M>(a, n);
+}
+
+}  // namespace pk::sort::simd

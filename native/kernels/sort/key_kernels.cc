@@ -1,0 +1,32 @@
+// The baseline (scalar) quicksort kernels, and the choice of the table for the process.
+#include "kernels/sort/key_kernels.hpp"
+
+#include <cstdint>
+
+#include "kernels/sort/scalar_key_kernels.hpp"
+
+namespace pk::sort {
+namespace {
+
+constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>, kScalarKeyKernels<uint64_t>};
+
+}  // namespace
+
+const KeyKernelTable& baselineKeyKernels() { return kBaseline; }
+
+const KeyKernelTable& keyKernelsFor(pk::cpu::SimdTarget target) {
+  switch (target) {
+#if defined(__x86_64__)
+    case pk::cpu::SimdTarget::Avx512: return avx512KeyKernels();
+    case pk::cpu::SimdTarget::Avx2: return avx2KeyKernels();
+#endif
+    default: return kBaseline;
+  }
+}
+
+const KeyKernelTable& keyKernels() {
+  static const KeyKernelTable& table = keyKernelsFor(pk::cpu::simdTarget());
+  return table;
+}
+
+}  // namespace pk::sort

@@ -1,0 +1,56 @@
+// The SIMD building blocks of quicksort for 32- and 64-bit unsigned keys, one table per instruction
+// set, chosen once from pk::cpu::simdTarget(). The recursion, the pivots, the introsort guard and the
+// cancellation polls stay in quick_sort.hpp (baseline code); only the two inner loops that decide the
+// speed come from the table:
+//
+//   partition  moves the keys < bound before the others and returns how many there are
+//   sortSmall  sorts a range of at most smallMax keys (sorting networks in registers)
+//
+// The AVX2 and AVX-512 tables live in their own translation units (key_kernels_avx2.cc,
+// key_kernels_avx512.cc), compiled with their own flags from one source (key_kernels-inl.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cpu/simd_target.hpp"
+
+namespace pk::sort {
+
+template <class K>
+struct KeyKernels {
+  size_t (*partition)(K* a, size_t n, K bound);
+  void (*sortSmall)(K* a, size_t n);  // n <= smallMax
+  size_t smallMax;
+};
+
+struct KeyKernelTable {
+  KeyKernels<uint32_t> u32;
+  KeyKernels<uint64_t> u64;
+};
+
+// The table of the process's target (pk::cpu::simdTarget()).
+const KeyKernelTable& keyKernels();
+
+// The table of a given target, which must not exceed pk::cpu::detectedSimdTarget() (for tests and
+// benchmarks that force each path).
+const KeyKernelTable& keyKernelsFor(pk::cpu::SimdTarget target);
+
+// Per-target tables, defined in their own translation units (x86-64 only for the SIMD ones).
+const KeyKernelTable& baselineKeyKernels();
+#if defined(__x86_64__)
+const KeyKernelTable& avx2KeyKernels();
+const KeyKernelTable& avx512KeyKernels();
+#endif
+
+// Templated access for the kernels that are written once for both key widths.
+template <class K>
+const KeyKernels<K>& kernelsOf(const KeyKernelTable& table) {
+  if constexpr (sizeof(K) == 4) {
+    return table.u32;
+  } else {
+    return table.u64;
+  }
+}
+
+}  // namespace pk::sort

@@ -1,0 +1,113 @@
+// The AVX2 quicksort kernels: 8 u32 or 4 u64 keys per 256-bit vector. AVX2 has no compress and no
+// unsigned compares: the partition permutes each vector by a table indexed by its comparison mask,
+// and compares flip the sign bit first.
+#include <immintrin.h>
+
+#include <array>
+#include <cstdint>
+
+#include "kernels/sort/key_kernels-inl.hpp"
+#include "kernels/sort/key_kernels.hpp"
+
+namespace pk::sort {
+namespace {
+
+// For each mask of kLanes bits, the lane order that puts the mask's lanes first and the others after,
+// as 8 byte-sized 32-bit lane indices (a 64-bit lane i becomes 32-bit lanes 2i, 2i+1).
+template <size_t kLanes>
+constexpr std::array<uint64_t, size_t{1} << kLanes> partitionPermutations() {
+  constexpr size_t kWords = 8 / kLanes;
+  std::array<uint64_t, size_t{1} << kLanes> table{};
+  for (size_t mask = 0; mask < table.size(); ++mask) {
+    size_t out = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t lane = 0; lane < kLanes; ++lane) {
+        if (((mask >> lane) & 1) != (pass == 0 ? 1u : 0u)) continue;
+        for (size_t w = 0; w < kWords; ++w) table[mask] |= uint64_t(lane * kWords + w) << (8 * out++);
+      }
+    }
+  }
+  return table;
+}
+
+constexpr auto kPermutations32 = partitionPermutations<8>();
+constexpr auto kPermutations64 = partitionPermutations<4>();
+
+inline __m256i permutationOf(uint64_t packed) {
+  return _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(packed)));
+}
+
+// A vector mask from the bits of kMask, one per lane of kLanes.
+template <size_t kLanes, unsigned kMask>
+inline __m256i laneMask() {
+  if constexpr (kLanes == 8) {
+    return _mm256_setr_epi32(-int(kMask & 1), -int(kMask >> 1 & 1), -int(kMask >> 2 & 1), -int(kMask >> 3 & 1),
+                             -int(kMask >> 4 & 1), -int(kMask >> 5 & 1), -int(kMask >> 6 & 1), -int(kMask >> 7 & 1));
+  } else {
+    return _mm256_setr_epi64x(-int64_t(kMask & 1), -int64_t(kMask >> 1 & 1), -int64_t(kMask >> 2 & 1),
+                              -int64_t(kMask >> 3 & 1));
+  }
+}
+
+struct U32 {
+  using K = uint32_t;
+  using V = __m256i;
+  static constexpr size_t N = 8;
+  static constexpr size_t kMaxRegs = 8;
+  static V load(const K* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static void store(K* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  // The bound with its sign bit flipped, so a signed compare orders unsigned keys.
+  static V boundVector(K bound) { return _mm256_set1_epi32(static_cast<int>(bound ^ 0x80000000u)); }
+  static unsigned lessMask(V v, V bound) {
+    const V flipped = _mm256_xor_si256(v, _mm256_set1_epi32(static_cast<int>(0x80000000u)));
+    return static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(bound, flipped))));
+  }
+  static V partitionVector(V v, unsigned mask) { return _mm256_permutevar8x32_epi32(v, permutationOf(kPermutations32[mask])); }
+  static V min(V x, V y) { return _mm256_min_epu32(x, y); }
+  static V max(V x, V y) { return _mm256_max_epu32(x, y); }
+  // Shuffles with immediates, not a permute by an index vector: cheaper in the networks.
+  template <size_t J>
+  static V xorLanes(V v) {
+    if constexpr (J == 1) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1));
+    if constexpr (J == 2) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J == 4) return _mm256_permute4x64_epi64(v, _MM_SHUFFLE(1, 0, 3, 2));
+  }
+  template <unsigned kMask>
+  static V blend(V x, V y) { return _mm256_blendv_epi8(y, x, laneMask<N, kMask>()); }
+};
+
+struct U64 {
+  using K = uint64_t;
+  using V = __m256i;
+  static constexpr size_t N = 4;
+  static constexpr size_t kMaxRegs = 8;
+  static V load(const K* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static void store(K* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  static V flip(V v) { return _mm256_xor_si256(v, _mm256_set1_epi64x(static_cast<long long>(0x8000000000000000u))); }
+  static V boundVector(K bound) { return _mm256_set1_epi64x(static_cast<long long>(bound ^ 0x8000000000000000u)); }
+  static unsigned lessMask(V v, V bound) {
+    return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(bound, flip(v)))));
+  }
+  static V partitionVector(V v, unsigned mask) { return _mm256_permutevar8x32_epi32(v, permutationOf(kPermutations64[mask])); }
+  static V greater(V x, V y) { return _mm256_cmpgt_epi64(flip(x), flip(y)); }
+  static V min(V x, V y) { return _mm256_blendv_epi8(x, y, greater(x, y)); }
+  static V max(V x, V y) { return _mm256_blendv_epi8(y, x, greater(x, y)); }
+  template <size_t J>
+  static V xorLanes(V v) {
+    if constexpr (J == 1) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J == 2) return _mm256_permute4x64_epi64(v, _MM_SHUFFLE(1, 0, 3, 2));
+  }
+  template <unsigned kMask>
+  static V blend(V x, V y) { return _mm256_blendv_epi8(y, x, laneMask<N, kMask>()); }
+};
+
+constexpr KeyKernelTable kTable{
+    {&simd::partition<U32>, &simd::sortSmall<U32>, U32::kMaxRegs * U32::N},
+    {&simd::partition<U64>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
+};
+
+}  // namespace
+
+const KeyKernelTable& avx2KeyKernels() { return kTable; }
+
+}  // namespace pk::sort
