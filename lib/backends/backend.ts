@@ -1,22 +1,15 @@
 // The one interface every backend implements, so a caller cannot tell them apart except by speed.
 // Jobs arrive validated and complete (defaults applied, sizes resolved, `out` allocated).
+import type { GemmArgs } from '../kernels/matmul.js';
 import type { FloatArray, NumericArray } from '../kernels/types.js';
 import type { SortAlgorithm } from '../validate.js';
 
 export type BackendName = 'native' | 'workers' | 'js';
 
-export interface MatmulJob {
-  a: FloatArray;
-  b: FloatArray;
+/** The GEMM's arguments (without C and the block to compute), plus where C goes and the thread count. */
+export interface MatmulJob extends Omit<GemmArgs<FloatArray>, 'c' | 'rows' | 'cols'> {
   /** Receives alpha·op(a)·op(b) + beta·out. */
   out: FloatArray;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  alpha: number;
-  beta: number;
   threads: number;
 }
 

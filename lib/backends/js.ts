@@ -31,8 +31,7 @@ function sortSteps(array: NumericArray, job: SortJob): KernelSteps {
 }
 
 function gemmInto(job: MatmulJob, c: FloatArray): KernelSteps {
-  return gemmSteps({ a: job.a, b: job.b, c, m: job.m, n: job.n, k: job.k, transA: job.transA,
-    transB: job.transB, alpha: job.alpha, beta: job.beta });
+  return gemmSteps({ ...job, c });
 }
 
 export const jsBackend: Backend = {

@@ -35,33 +35,38 @@ function argsortPlanFor(job: ArgsortJob): Plan | undefined {
   return n < SORT_SERIAL_BELOW ? undefined : argsortPlan(job, partsFor(n, SORT_ELEMENTS_PER_PART, job.threads));
 }
 
+/**
+ * A backend operation pair on the workers when the job is worth a plan, and on the calling thread
+ * (the js backend) otherwise.
+ */
+function planned<Job>(
+  planFor: (job: Job) => Plan | undefined,
+  onCallingThreadSync: (job: Job) => void,
+  onCallingThread: (job: Job, signal?: AbortSignal) => Promise<void>,
+) {
+  return {
+    sync(job: Job): void {
+      const plan = planFor(job);
+      if (plan === undefined) onCallingThreadSync(job);
+      else runSync(plan);
+    },
+    async(job: Job, signal?: AbortSignal): Promise<void> {
+      const plan = planFor(job);
+      return plan === undefined ? onCallingThread(job, signal) : runAsync(plan, signal);
+    },
+  };
+}
+
+const matmulOps = planned(matmulPlanFor, jsBackend.matmulSync, jsBackend.matmul);
+const sortOps = planned(sortPlanFor, jsBackend.sortSync, jsBackend.sort);
+const argsortOps = planned(argsortPlanFor, jsBackend.argsortSync, jsBackend.argsort);
+
 export const workersBackend: Backend = {
   name: 'workers',
-  matmulSync(job) {
-    const plan = matmulPlanFor(job);
-    if (plan === undefined) jsBackend.matmulSync(job);
-    else runSync(plan);
-  },
-  matmul(job, signal) {
-    const plan = matmulPlanFor(job);
-    return plan === undefined ? jsBackend.matmul(job, signal) : runAsync(plan, signal);
-  },
-  sortSync(job) {
-    const plan = sortPlanFor(job);
-    if (plan === undefined) jsBackend.sortSync(job);
-    else runSync(plan);
-  },
-  sort(job, signal) {
-    const plan = sortPlanFor(job);
-    return plan === undefined ? jsBackend.sort(job, signal) : runAsync(plan, signal);
-  },
-  argsortSync(job) {
-    const plan = argsortPlanFor(job);
-    if (plan === undefined) jsBackend.argsortSync(job);
-    else runSync(plan);
-  },
-  argsort(job, signal) {
-    const plan = argsortPlanFor(job);
-    return plan === undefined ? jsBackend.argsort(job, signal) : runAsync(plan, signal);
-  },
+  matmulSync: matmulOps.sync,
+  matmul: matmulOps.async,
+  sortSync: sortOps.sync,
+  sort: sortOps.async,
+  argsortSync: argsortOps.sync,
+  argsort: argsortOps.async,
 };

@@ -57,8 +57,8 @@ struct U64 {
   static void store(K* p, V v) { _mm512_storeu_si512(p, v); }
   static V boundVector(K bound) { return _mm512_set1_epi64(static_cast<long long>(bound)); }
   static unsigned lessMask(V v, V bound) { return _mm512_cmplt_epu64_mask(v, bound); }
-  // The lanes < bound compressed into a register and stored whole; the others compressed and stored
-  // with a mask of exactly their count, so nothing after r is touched.
+  // The lanes < bound compressed to the bottom of a register and the others expanded above them:
+  // compress into a register, never to memory (slow microcode on Zen 4).
   static V partitionVector(V v, unsigned mask) {
     const __mmask8 m = static_cast<__mmask8>(mask);
     const V low = _mm512_maskz_compress_epi64(m, v);
