@@ -29,6 +29,17 @@ export interface NativeLoadResult {
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** What the published package carries (scripts/prebuild.mjs builds them); said in the load error so
+ * a user elsewhere knows no binary was meant for their system. */
+const PREBUILT_FOR = 'linux-x64 and linux-arm64 with glibc 2.34 or newer';
+
+/**
+ * Loads the addon that node-gyp-build picks: build/Release in a clone (the contributor's build), else
+ * prebuilds/<platform>-<arch>/ in an installed package. Nothing here throws: node-gyp-build finding no
+ * binary for this system, the dynamic loader refusing the one it found (wrong architecture, a glibc
+ * too old, a damaged file) and Node started with --no-addons all come back as `error`, one line
+ * that says what was tried and what to do.
+ */
 export function loadNative(): NativeLoadResult {
   const require = createRequire(import.meta.url);
   let path: string | undefined;
@@ -37,12 +48,14 @@ export function loadNative(): NativeLoadResult {
     path = nodeGypBuild.path(packageRoot);
     return { binding: require(path) as NativeBinding, path };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // node-gyp-build adds a "loaded from" line and dlopen errors can run long: the first line is the reason.
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim().replace(/\.$/, '');
     return {
       path,
       error: `Could not load the parallel-kernels native addon for ${process.platform}-${process.arch} ` +
         `(Node ${process.versions.node}, Node-API ${process.versions.napi}): ${reason}. ` +
-        'In a clone of the repository, run `npm run build:native` to build it.',
+        `The package ships binaries for ${PREBUILT_FOR}; elsewhere, build the addon from source in a clone ` +
+        'of the repository (`npm install`, or `npm run build:native`).',
     };
   }
 }

@@ -2,6 +2,7 @@
 // They come from the environment at load, can be changed with configure(), and are reported by
 // backendInfo().
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { createNativeBackend } from './backends/native.js';
 import { jsBackend } from './backends/js.js';
 import { workersBackend } from './backends/workers.js';
@@ -28,12 +29,14 @@ export function availableBackends(): BackendName[] {
   return nativeBackend ? ['native', 'workers', 'js'] : ['workers', 'js'];
 }
 
-function fromEnvironment(): { backend: BackendName; threads: number } {
+function fromEnvironment(): { backend: BackendName; threads: number; warnFallback: boolean } {
   const envBackend = process.env.PARALLEL_KERNELS_BACKEND;
   const envThreads = process.env.PARALLEL_KERNELS_THREADS;
+  const envQuiet = process.env.PARALLEL_KERNELS_QUIET;
   // Without the addon, the TypeScript kernels on worker_threads are the fastest there is.
   let backend: BackendName = nativeBackend ? 'native' : 'workers';
-  if (envBackend !== undefined && envBackend !== '') {
+  const backendChosen = envBackend !== undefined && envBackend !== '';
+  if (backendChosen) {
     backend = oneOf(envBackend, 'PARALLEL_KERNELS_BACKEND', BACKEND_NAMES)!;
     backendFor(backend, 'PARALLEL_KERNELS_BACKEND');
   }
@@ -43,12 +46,33 @@ function fromEnvironment(): { backend: BackendName; threads: number } {
     if (Number.isNaN(parsed)) throw errors.range('PARALLEL_KERNELS_THREADS', `an integer from 1 to ${MAX_THREADS}`, envThreads);
     threads = checkThreads(parsed, 'PARALLEL_KERNELS_THREADS')!;
   }
-  return { backend, threads };
+  const quiet = oneOf(envQuiet === '' ? undefined : envQuiet, 'PARALLEL_KERNELS_QUIET', ['0', '1']) === '1';
+  // Who set a backend in the environment chose it knowingly: the fallback is news only to the others.
+  return { backend, threads, warnFallback: !nativeBackend && !backendChosen && !quiet };
 }
 
-const settings = fromEnvironment();
+const FALLBACK_WARNED = Symbol.for('parallel-kernels.fallbackWarned');
+
+/** Says once per process, from the main thread, that calls run on the slower fallback and why. Worker
+ * threads stay silent (each would repeat it); their backendInfo().native.error has the same reason. A
+ * flag on globalThis covers two copies of the package in one thread. */
+function warnFallback(): void {
+  const global = globalThis as { [FALLBACK_WARNED]?: boolean };
+  if (!isMainThread || global[FALLBACK_WARNED]) return;
+  global[FALLBACK_WARNED] = true;
+  process.emitWarning(
+    `parallel-kernels runs on its 'workers' backend (TypeScript on worker_threads, slower than native). ` +
+    `${native.error} Set PARALLEL_KERNELS_QUIET=1 to silence this warning, or PARALLEL_KERNELS_BACKEND=native ` +
+    'to make a missing addon an error.',
+    { code: 'PK_NATIVE_UNAVAILABLE' },
+  );
+}
+
+const { warnFallback: shouldWarn, ...initial } = fromEnvironment();
+const settings: Settings = initial;
 native.binding?.setThreads(settings.threads);
 workerPool.resize(settings.threads);
+if (shouldWarn) warnFallback();
 
 export interface Settings {
   backend: BackendName;
