@@ -47,6 +47,14 @@ export const errors = {
       { code: 'ERR_PK_WORKER_EXITED' },
     );
   },
+  /**
+   * A call whose memory (the result, or the kernels' scratch) could not be allocated. `what` names
+   * the arguments, `cause` is the backend's error (code ERR_PK_OUT_OF_MEMORY from the addon, or
+   * V8's RangeError from an ArrayBuffer allocation).
+   */
+  outOfMemory(what: string, detail: string, cause: unknown): RangeError {
+    return Object.assign(new RangeError(`Not enough memory for ${what}: ${detail}`, { cause }), { code: 'ERR_PK_OUT_OF_MEMORY' });
+  },
   backendUnavailable(name: string, backend: string, reason: string): RangeError {
     return new RangeError(`Expected an available backend for ${name} but '${backend}' is not available: ${reason}`);
   },

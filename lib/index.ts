@@ -74,11 +74,43 @@ function checkSignal(opts: Record<string, unknown>): AbortSignal | undefined {
   return signal;
 }
 
+/** True for a failed allocation: the addon's code, or V8's message for an ArrayBuffer it cannot allocate. */
+function isOutOfMemory(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 'ERR_PK_OUT_OF_MEMORY' ||
+    (error instanceof RangeError && /allocation failed/i.test(error.message));
+}
+
+/**
+ * Runs a backend call, turning a failed allocation into a RangeError that names the arguments (the
+ * caller's arrays are untouched then: every backend allocates before it writes).
+ */
+async function guardMemory<T>(what: string, detail: () => string, call: () => T | Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isOutOfMemory(error)) throw errors.outOfMemory(what, detail(), error);
+    throw error;
+  }
+}
+function guardMemorySync<T>(what: string, detail: () => string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (isOutOfMemory(error)) throw errors.outOfMemory(what, detail(), error);
+    throw error;
+  }
+}
+
+const MATMUL_MEMORY = '`a` and `b`';
+const matmulDetail = (job: MatmulJob) => () => `the ${job.m}×${job.k} · ${job.k}×${job.n} product needs more memory than can be allocated`;
+const arrayDetail = (array: NumericArray, verb: string) => () =>
+  `${verb} ${array.length} elements needs scratch memory that cannot be allocated`;
+
 function allocate<T extends FloatArray>(like: T, length: number, name: string): T {
   try {
     return new (like.constructor as new (length: number) => T)(length);
-  } catch {
-    throw errors.shape(name, `${length} elements cannot be allocated`);
+  } catch (error) {
+    throw errors.outOfMemory(name, `the result of ${length} elements cannot be allocated`, error);
   }
 }
 
@@ -114,22 +146,24 @@ function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, async: bo
     a, b, out: out ?? allocate(a, shape.m * shape.n, 'options.m × options.n'),
     ...shape, transA, transB, alpha, beta, threads,
   };
-  return { backend, job, opts };
+  // The caller gets back the very `out` they passed, not the view validation may have made of it.
+  const result = (opts.out ?? job.out) as FloatArray;
+  return { backend, job, opts, result };
 }
 
 /** C = alpha·op(A)·op(B) + beta·C on the calling thread and the pool; returns C. */
 export function matmulSync<T extends FloatArray>(a: T, b: T, options?: MatmulOptions<T>): T {
-  const { backend, job } = prepareMatmul(a, b, options, false);
-  backend.matmulSync(job);
-  return job.out as T;
+  const { backend, job, result } = prepareMatmul(a, b, options, false);
+  guardMemorySync(MATMUL_MEMORY, matmulDetail(job), () => backend.matmulSync(job));
+  return result as T;
 }
 
 /** The async form of matmulSync: resolves to C without blocking the event loop. */
 export async function matmul<T extends FloatArray>(a: T, b: T, options?: MatmulOptions<T> & AsyncOptions): Promise<T> {
-  const { backend, job, opts } = prepareMatmul(a, b, options, true);
+  const { backend, job, opts, result } = prepareMatmul(a, b, options, true);
   const signal = checkSignal(opts);
-  await backend.matmul(job, signal);
-  return job.out as T;
+  await guardMemory(MATMUL_MEMORY, matmulDetail(job), () => backend.matmul(job, signal));
+  return result as T;
 }
 
 function prepareSort(arrayArg: unknown, options: unknown, async: boolean) {
@@ -148,7 +182,7 @@ function prepareSort(arrayArg: unknown, options: unknown, async: boolean) {
  */
 export function sortSync<T extends NumericArray>(array: T, options?: SortOptions): T {
   const { backend, job } = prepareSort(array, options, false);
-  backend.sortSync(job);
+  guardMemorySync('`array`', arrayDetail(job.array, 'sorting'), () => backend.sortSync(job));
   return array;
 }
 
@@ -156,7 +190,7 @@ export function sortSync<T extends NumericArray>(array: T, options?: SortOptions
 export async function sort<T extends NumericArray>(array: T, options?: SortOptions & AsyncOptions): Promise<T> {
   const { backend, job, opts } = prepareSort(array, options, true);
   const signal = checkSignal(opts);
-  await backend.sort(job, signal);
+  await guardMemory('`array`', arrayDetail(job.array, 'sorting'), () => backend.sort(job, signal));
   return array;
 }
 
@@ -167,13 +201,19 @@ function prepareArgsort(arrayArg: unknown, options: unknown, async: boolean) {
   if (array.length > 2 ** 32) throw errors.shape('array', 'argsort returns Uint32 indices, so at most 2^32 elements');
   const descending = check.boolean(opts.descending, 'options.descending', false);
   const { backend, threads } = callSettings(opts);
-  return { backend, job: { array, out: new Uint32Array(array.length), descending, threads }, opts };
+  let out: Uint32Array;
+  try {
+    out = new Uint32Array(array.length);
+  } catch (error) {
+    throw errors.outOfMemory('`array`', `the ${array.length} indices of its argsort cannot be allocated`, error);
+  }
+  return { backend, job: { array, out, descending, threads }, opts };
 }
 
 /** The indices that sort `array` (stable: equal keys keep their order); `array` is not modified. */
 export function argsortSync(array: NumericArray, options?: ArgsortOptions): Uint32Array {
   const { backend, job } = prepareArgsort(array, options, false);
-  backend.argsortSync(job);
+  guardMemorySync('`array`', arrayDetail(job.array, 'argsort of'), () => backend.argsortSync(job));
   return job.out;
 }
 
@@ -181,7 +221,7 @@ export function argsortSync(array: NumericArray, options?: ArgsortOptions): Uint
 export async function argsort(array: NumericArray, options?: ArgsortOptions & AsyncOptions): Promise<Uint32Array> {
   const { backend, job, opts } = prepareArgsort(array, options, true);
   const signal = checkSignal(opts);
-  await backend.argsort(job, signal);
+  await guardMemory('`array`', arrayDetail(job.array, 'argsort of'), () => backend.argsort(job, signal));
   return job.out;
 }
 

@@ -18,15 +18,44 @@ const NUMERIC_ARRAY_TAGS = new Set([
 ]);
 const NUMERIC_ARRAY_DESCRIPTION = 'a numeric TypedArray (Int8Array … Float64Array, BigInt64Array, BigUint64Array)';
 
+// The built-in getters of %TypedArray%.prototype read the internal slots, so an own property
+// (a forged Symbol.toStringTag or length) or a subclass cannot make them lie.
+const TypedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object;
+function intrinsicGetter(key: PropertyKey): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TypedArrayPrototype, key)!.get! as (this: unknown) => unknown;
+}
+const getTag = intrinsicGetter(Symbol.toStringTag);
+const getBuffer = intrinsicGetter('buffer');
+const getByteOffset = intrinsicGetter('byteOffset');
+const getByteLength = intrinsicGetter('byteLength');
+const getLength = intrinsicGetter('length');
+
+/** The TypedArray's real element type ('Float64Array'...), or undefined for anything else. */
 function typedArrayTag(value: unknown): string | undefined {
-  if (!ArrayBuffer.isView(value) || value instanceof DataView) return undefined;
-  return (value as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+  return getTag.call(value) as string | undefined;
+}
+
+type TypedArrayConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => NumericArray;
+
+/**
+ * The array itself when it is a plain TypedArray of this realm, else a view of the same memory that
+ * is one: the kernels tell element types apart with instanceof, and read length, buffer and
+ * byteOffset as properties, which an array from another realm (vm, an iframe-like context), a
+ * subclass or an own property would get wrong.
+ */
+function ownRealmView<T extends NumericArray>(value: T, tag: string): T {
+  const ctor = (globalThis as unknown as Record<string, TypedArrayConstructor>)[tag];
+  const clean = Object.getPrototypeOf(value) === ctor.prototype &&
+    !Object.hasOwn(value, 'length') && !Object.hasOwn(value, 'buffer') && !Object.hasOwn(value, 'byteOffset') &&
+    !Object.hasOwn(value, 'byteLength') && !Object.hasOwn(value, 'constructor');
+  if (clean) return value;
+  return new ctor(getBuffer.call(value) as ArrayBufferLike, getByteOffset.call(value) as number, getLength.call(value) as number) as T;
 }
 
 /** True when the array's buffer has been transferred or detached. */
 function isDetached(view: ArrayBufferView): boolean {
-  if (view.byteLength !== 0) return false;
-  const buffer = view.buffer;
+  if (getByteLength.call(view) !== 0) return false;
+  const buffer = getBuffer.call(view) as ArrayBufferLike;
   if (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) return false;
   const detached = (buffer as { detached?: boolean }).detached;
   if (typeof detached === 'boolean') return detached;
@@ -46,19 +75,19 @@ export function numericArray(value: unknown, name: string): NumericArray {
   const tag = typedArrayTag(value);
   if (tag === undefined || !NUMERIC_ARRAY_TAGS.has(tag)) throw errors.type(name, NUMERIC_ARRAY_DESCRIPTION, value);
   checkNotDetached(value as NumericArray, name);
-  return value as NumericArray;
+  return ownRealmView(value as NumericArray, tag);
 }
 
 export function floatArray(value: unknown, name: string, sameAs?: FloatArray, sameAsName?: string): FloatArray {
   const tag = typedArrayTag(value);
   if (sameAs !== undefined) {
-    const expected = (sameAs as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+    const expected = typedArrayTag(sameAs)!;
     if (tag !== expected) throw errors.type(name, `a ${expected} like ${sameAsName}`, value);
   } else if (tag !== 'Float32Array' && tag !== 'Float64Array') {
     throw errors.type(name, 'a Float32Array or Float64Array', value);
   }
   checkNotDetached(value as FloatArray, name);
-  return value as FloatArray;
+  return ownRealmView(value as FloatArray, tag!);
 }
 
 /**

@@ -1,0 +1,104 @@
+// The event loop stays free while a long async call runs: a 10 ms setInterval on the main thread
+// keeps firing throughout a sort or matmul of a second or more, on the native and workers backends.
+// The bounds are generous (CI machines are shared): at least a third of the ticks the call's
+// duration allows, and no gap between ticks longer than 250 ms.
+
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sort, matmul, argsort, configure, backendInfo } from '../../dist/index.js';
+import { makeArray, randomMatrix, refSort, assertSameElements } from '../helpers.mjs';
+
+const initial = configure({});
+after(() => configure(initial));
+
+const TICK_MS = 10;
+const MAX_GAP_MS = 250;
+
+/** Runs `start()` while a TICK_MS interval counts its ticks; returns the ticks, the longest gap, the duration. */
+async function tickDuring(start) {
+  let ticks = 0;
+  let last = performance.now();
+  let maxGap = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    ticks++;
+  }, TICK_MS);
+  const t0 = performance.now();
+  try {
+    await start();
+  } finally {
+    clearInterval(timer);
+  }
+  const duration = performance.now() - t0;
+  maxGap = Math.max(maxGap, performance.now() - last);
+  return { ticks, maxGap, duration };
+}
+
+// Sizes that take about a second or more on two cores for each backend.
+const CASES = {
+  native: {
+    sort: () => makeArray(Float64Array, 40_000_000, 'uniform', 1),
+    argsort: () => makeArray(Float32Array, 30_000_000, 'uniform', 2),
+    matmul: 2048,
+  },
+  workers: {
+    sort: () => makeArray(Float64Array, 8_000_000, 'uniform', 3),
+    argsort: () => makeArray(Float64Array, 3_000_000, 'uniform', 4),
+    matmul: 800,
+  },
+};
+
+describe('the event loop while a long call runs', () => {
+  for (const [backend, sizes] of Object.entries(CASES)) {
+    const skip = !backendInfo().available.includes(backend) && `the ${backend} backend is not available`;
+    const check = (t, what, { ticks, maxGap, duration }) => {
+      t.diagnostic(`${backend} ${what}: ${duration.toFixed(0)} ms, ${ticks} ticks of ${TICK_MS} ms, longest gap ${maxGap.toFixed(1)} ms`);
+      assert.ok(duration >= 300, `${what} ran ${duration.toFixed(0)} ms: too short to judge (make it larger)`);
+      const expected = duration / TICK_MS;
+      assert.ok(ticks >= expected / 3, `${what}: only ${ticks} ticks in ${duration.toFixed(0)} ms (expected about ${expected.toFixed(0)})`);
+      assert.ok(maxGap <= MAX_GAP_MS, `${what}: the event loop stalled for ${maxGap.toFixed(0)} ms`);
+    };
+
+    it(`${backend}: a timer keeps firing during a long sort`, { skip }, async (t) => {
+      const x = sizes.sort();
+      const expected = refSort(x.subarray(0, 1000));
+      const stats = await tickDuring(() => sort(x, { backend }));
+      for (let i = 1; i < x.length; i++) if (x[i - 1] > x[i]) assert.fail(`not sorted at ${i}`);
+      assert.ok(expected.length === 1000);
+      check(t, `sort of ${x.length} f64`, stats);
+    });
+
+    it(`${backend}: a timer keeps firing during a long argsort`, { skip }, async (t) => {
+      const x = sizes.argsort();
+      let order;
+      const stats = await tickDuring(async () => { order = await argsort(x, { backend }); });
+      for (let i = 1; i < order.length; i += 997) assert.ok(x[order[i - 1]] <= x[order[i]], `argsort order at ${i}`);
+      check(t, `argsort of ${x.length} ${x.constructor.name}`, stats);
+    });
+
+    it(`${backend}: a timer keeps firing during a long matmul`, { skip }, async (t) => {
+      const n = sizes.matmul;
+      const a = randomMatrix(Float64Array, n * n, 5);
+      const b = randomMatrix(Float64Array, n * n, 6);
+      let c;
+      const stats = await tickDuring(async () => { c = await matmul(a, b, { m: n, k: n, n, backend }); });
+      // Spot-check one entry against a dot product.
+      let dot = 0;
+      for (let p = 0; p < n; p++) dot += a[17 * n + p] * b[p * n + 3];
+      assert.ok(Math.abs(c[17 * n + 3] - dot) < 1e-9 * n, `C[17][3] = ${c[17 * n + 3]}, expected ${dot}`);
+      check(t, `matmul ${n}³ f64`, stats);
+    });
+  }
+
+  it('native: the timer keeps firing while many async calls queue on the pool', async (t) => {
+    const xs = Array.from({ length: 16 }, (_, i) => makeArray(Int32Array, 2_000_000, 'uniform', 10 + i));
+    const copies = xs.map((x) => x.slice());
+    const stats = await tickDuring(() => Promise.all(xs.map((x) => sort(x, { backend: 'native' }))));
+    assertSameElements(xs[0], refSort(copies[0]), 'first of the queued sorts');
+    t.diagnostic(`16 queued sorts: ${stats.duration.toFixed(0)} ms, ${stats.ticks} ticks, longest gap ${stats.maxGap.toFixed(1)} ms`);
+    if (stats.duration >= 300) assert.ok(stats.ticks >= stats.duration / TICK_MS / 3, 'ticks');
+    assert.ok(stats.maxGap <= MAX_GAP_MS, `the event loop stalled for ${stats.maxGap.toFixed(0)} ms`);
+  });
+});
