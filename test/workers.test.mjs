@@ -348,11 +348,14 @@ describe('a worker that dies mid-call', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       pk.sortSync(make(1_000_000), { backend: 'workers' });
       await new Promise((resolve) => setTimeout(resolve, 50));
-      attempt(() => pk.sortSync(make(1_000_000), { backend: 'workers' }), 3000);
+      // Prompt means well before the heartbeat timeout: half of it leaves room for a loaded machine
+      // (an ASan build under CI load took over 3 s for the matmul).
+      const prompt = STALL_TIMEOUT_MS / 2;
+      attempt(() => pk.sortSync(make(1_000_000), { backend: 'workers' }), prompt);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      attempt(() => pk.argsortSync(make(1_000_000), { backend: 'workers' }), 3000);
+      attempt(() => pk.argsortSync(make(1_000_000), { backend: 'workers' }), prompt);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      attempt(() => pk.matmulSync(make(300 * 300), make(300 * 300), { m: 300, k: 300, n: 300, backend: 'workers' }), 3000);
+      attempt(() => pk.matmulSync(make(300 * 300), make(300 * 300), { m: 300, k: 300, n: 300, backend: 'workers' }), prompt);
       const x = make(1_000_000);
       pk.sortSync(x, { backend: 'workers' });
       results.push(sorted(x) ? 'sorted' : 'unsorted');
