@@ -5,10 +5,11 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { matmul, matmulSync } from '../dist/index.js';
 import {
   makeRng, seedOf, randomMatrix, refMatmul, assertMatClose, assertMatAgree, bytesOf,
-  assertBytesEqual, snapshotBuffer, errorNaming,
+  assertBytesEqual, snapshotBuffer, errorNaming, DIST_URL,
 } from './helpers.mjs';
 
 const BACKENDS = ['native', 'workers', 'js'];
@@ -277,4 +278,61 @@ describe('matmul exact small cases', () => {
       }
     }
   });
+});
+
+// The SIMD path is chosen once per process, so each path runs in a child process of its own with
+// PARALLEL_KERNELS_SIMD set. The child multiplies shapes around each path's register tiles (the
+// largest MR is 12 and NR 32) and past one KC block, with A packed and unpacked, every transpose,
+// alpha/beta/out and beta = 0 over NaN, and reports backendInfo().native.simd and any failure.
+const SIMD_CHILD = `
+import { matmulSync, backendInfo } from ${JSON.stringify(DIST_URL)};
+import { randomMatrix, refMatmul, assertMatClose } from ${JSON.stringify(new URL('./helpers.mjs', import.meta.url).href)};
+const failures = [];
+const shapes = [[1, 1, 1], [5, 7, 3], [13, 17, 33], [12, 32, 64], [25, 65, 300], [64, 64, 64], [130, 200, 70], [37, 300, 260]];
+let seed = 1;
+for (const ctor of [Float32Array, Float64Array]) {
+  for (const [m, n, k] of shapes) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      for (const [alpha, beta] of [[1, 0], [-0.5, 2.5]]) {
+        const a = randomMatrix(ctor, m * k, seed++), b = randomMatrix(ctor, k * n, seed++);
+        const c0 = beta === 0 ? new ctor(m * n).fill(NaN) : randomMatrix(ctor, m * n, seed++);
+        const out = ctor.from(c0);
+        try {
+          matmulSync(a, b, { m, n, k, transA, transB, alpha, beta, out, backend: 'native' });
+          assertMatClose(out, refMatmul({ a, b, m, k, n, transA, transB, alpha, beta, c0 }), { k, n },
+            \`\${ctor.name} \${m}x\${n}x\${k} transA \${transA} transB \${transB} alpha \${alpha} beta \${beta}\`);
+        } catch (error) {
+          failures.push(String(error.message).slice(0, 300));
+        }
+      }
+    }
+  }
+}
+console.log(JSON.stringify({ simd: backendInfo().native.simd, failures }));
+`;
+
+function runSimdChild(request) {
+  const env = { ...process.env };
+  delete env.PARALLEL_KERNELS_SIMD;
+  if (request !== undefined) env.PARALLEL_KERNELS_SIMD = request;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', SIMD_CHILD], { env, encoding: 'utf8' });
+  return JSON.parse(output.trim().split('\n').pop());
+}
+
+describe('matmul on every SIMD path (PARALLEL_KERNELS_SIMD, one child process each)', () => {
+  const PATHS = ['baseline', 'avx2', 'avx512'];
+  const detected = runSimdChild(undefined);
+  it('the default path is the best the CPU has and computes correctly', () => {
+    assert.ok(PATHS.includes(detected.simd), `simd = ${detected.simd}`);
+    assert.deepEqual(detected.failures, []);
+  });
+  for (const request of PATHS) {
+    it(`PARALLEL_KERNELS_SIMD=${request} runs the lower of it and the CPU's best, correctly`, () => {
+      const result = runSimdChild(request);
+      // Only ever lowered: a path the CPU lacks would fault.
+      const expected = PATHS[Math.min(PATHS.indexOf(request), Math.max(0, PATHS.indexOf(detected.simd)))];
+      assert.equal(result.simd, expected);
+      assert.deepEqual(result.failures, []);
+    });
+  }
 });

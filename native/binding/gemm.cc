@@ -52,23 +52,20 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
 
   // Only a call that can be aborted needs C kept intact until the end (at the cost of a copy).
   const bool preserveOut = async && info[11].IsTypedArray();
-  std::function<void(const ExecContext&)> kernel;
-  if (a.type == napi_float32_array) {
-    auto job = gemmJob<float>(a, b, out, m, n, k, transA, transB, alpha, beta);
-    job.preserveCOnCancel = preserveOut;
-    kernel = [job](const ExecContext& ctx) { gemm::gemm(job, ctx); };
-  } else {
-    auto job = gemmJob<double>(a, b, out, m, n, k, transA, transB, alpha, beta);
-    job.preserveCOnCancel = preserveOut;
-    kernel = [job](const ExecContext& ctx) { gemm::gemm(job, ctx); };
-  }
-
   Addon& addon = addonOf(env);
-  if (!async) {
-    addon.runSync(env, threads, kernel);
-    return env.Undefined();
-  }
-  return addon.runAsync(env, {info[0], info[1], info[2]}, info[11], threads, std::move(kernel));
+  auto start = [&](auto job) -> Napi::Value {
+    job.preserveCOnCancel = preserveOut;
+    if (!async) {
+      // Captured by reference, the kernel fits std::function's inline storage: a sync call, which
+      // for small matrices costs less than a microsecond, allocates nothing here.
+      addon.runSync(env, threads, [&job](const ExecContext& ctx) { gemm::gemm(job, ctx); });
+      return env.Undefined();
+    }
+    return addon.runAsync(env, {info[0], info[1], info[2]}, info[11], threads,
+                          [job](const ExecContext& ctx) { gemm::gemm(job, ctx); });
+  };
+  if (a.type == napi_float32_array) return start(gemmJob<float>(a, b, out, m, n, k, transA, transB, alpha, beta));
+  return start(gemmJob<double>(a, b, out, m, n, k, transA, transB, alpha, beta));
 }
 
 }  // namespace pk::binding

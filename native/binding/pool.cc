@@ -17,7 +17,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   Addon::Stats stats = addonOf(env).stats();
   Napi::Object result = Napi::Object::New(env);
   result.Set("threads", Napi::Number::New(env, Addon::poolThreads()));
-  // The path every dispatching kernel runs (the sorts today), lowered by PARALLEL_KERNELS_SIMD.
+  // The path every dispatching kernel runs (the sorts and the GEMM micro-kernels), lowered by PARALLEL_KERNELS_SIMD.
   result.Set("simd", Napi::String::New(env, pk::cpu::simdTargetName(pk::cpu::simdTarget())));
   result.Set("running", Napi::Number::New(env, static_cast<double>(stats.running)));
   result.Set("awaitingDelivery", Napi::Number::New(env, static_cast<double>(stats.awaitingDelivery)));

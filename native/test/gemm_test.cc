@@ -1,34 +1,47 @@
-// GEMM against a naive double or long double reference: shapes that straddle every block size, all transposes,
-// alpha and beta special cases, 1 to 3 threads on a real pool, float and double, and cancellation.
+// GEMM against a naive double or long double reference, on every SIMD path this CPU can run (each
+// path's table called directly, whatever PARALLEL_KERNELS_SIMD says): the micro-kernels alone on
+// every edge tile, then whole multiplies on shapes that straddle each path's block sizes, all
+// transposes, alpha and beta special cases, 1 to 3 threads on a real pool, float and double, and
+// cancellation.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <random>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "cpu/simd_target.hpp"
 #include "kernels/gemm/block_sizes.hpp"
 #include "kernels/gemm/gemm.hpp"
+#include "kernels/gemm/gemm_kernels.hpp"
 #include "pool/thread_pool.hpp"
 #include "test.hpp"
 
 using pk::ExecContext;
 using pk::ThreadPool;
 using pk::gemm::GemmJob;
-using pk::gemm::kRefBlockSizes;
+using pk::cpu::SimdTarget;
+using pk::gemm::GemmKernelTable;
 
 namespace {
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;  // 10 to 30 times slower: fewer and smaller large cases
+constexpr bool kSanitizedBuild = true;
 #else
-constexpr bool kSanitized = false;
+constexpr bool kSanitizedBuild = false;
 #endif
+// Under a sanitizer (10 to 30 times slower) or an emulator (scripts/native-tests.mjs --arch=arm64
+// sets PK_NATIVE_TESTS_EMULATED under qemu, 20 to 50 times slower): fewer and smaller large cases.
+const bool kEmulated = std::getenv("PK_NATIVE_TESTS_EMULATED") != nullptr;
+const bool kSanitized = kSanitizedBuild || kEmulated;
 
 // One pool per thread count, shared by the tests (a pool per call would test thread start-up instead).
 // Call it from the test's own thread only.
@@ -36,6 +49,14 @@ ThreadPool& poolOf(unsigned threads) {
   static std::unique_ptr<ThreadPool> pools[4];
   if (!pools[threads]) pools[threads] = std::make_unique<ThreadPool>(threads);
   return *pools[threads];
+}
+
+// Every target at or below what the CPU supports.
+std::vector<SimdTarget> runnableTargets() {
+  std::vector<SimdTarget> targets{SimdTarget::Baseline};
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx2) targets.push_back(SimdTarget::Avx2);
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx512) targets.push_back(SimdTarget::Avx512);
+  return targets;
 }
 
 struct Shape {
@@ -63,8 +84,9 @@ struct Problem {
     for (T& x : cBefore) x = beta == T(0) ? std::numeric_limits<T>::quiet_NaN() : T(uniform());
   }
 
-  GemmJob<T> job(T* c) const {
+  GemmJob<T> job(T* c, const GemmKernelTable* kernels = nullptr) const {
     GemmJob<T> j;
+    j.kernels = kernels;
     j.m = shape.m, j.n = shape.n, j.k = shape.k;
     j.a = a.data(), j.b = b.data(), j.c = c;
     j.transA = transA, j.transB = transB;
@@ -91,7 +113,7 @@ using Wide = std::conditional_t<std::is_same_v<T, float>, double, long double>;
 template <typename T>
 size_t countWrong(const Problem<T>& pr, const std::vector<T>& c, const char* what) {
   const auto [m, n, k] = pr.shape;
-  const bool sample = double(m) * double(n) * double(k) > 4e7;
+  const bool sample = double(m) * double(n) * double(k) > (kEmulated ? 1e6 : 4e7);
   std::vector<bool> rowChecked(m, !sample), colChecked(n, !sample);
   if (sample) {
     std::mt19937_64 rng(m * 31 + n);
@@ -132,9 +154,10 @@ size_t countWrong(const Problem<T>& pr, const std::vector<T>& c, const char* wha
 }
 
 template <typename T>
-std::vector<T> multiply(const Problem<T>& pr, const ExecContext& ctx, bool preserve = false) {
+std::vector<T> multiply(const Problem<T>& pr, const ExecContext& ctx, bool preserve = false,
+                        const GemmKernelTable* kernels = nullptr) {
   std::vector<T> c = pr.cBefore;
-  GemmJob<T> job = pr.job(c.data());
+  GemmJob<T> job = pr.job(c.data(), kernels);
   job.preserveCOnCancel = preserve;
   pk::gemm::gemm(job, ctx);
   return c;
@@ -143,12 +166,14 @@ std::vector<T> multiply(const Problem<T>& pr, const ExecContext& ctx, bool prese
 // Every transpose combination with every (alpha, beta) pair, when cheap; larger shapes rotate through
 // the pairs so each is still met by shapes of every kind.
 template <typename T>
-void checkShapes(const std::vector<Shape>& shapes) {
+void checkShapes(const std::vector<Shape>& shapes, SimdTarget target) {
+  const GemmKernelTable& kernels = pk::gemm::gemmKernelsFor(target);
   const T alphas[] = {1, T(-0.5), 0};
   const T betas[] = {0, 1, T(2.5)};
   size_t rotation = 0;
   for (const Shape& s : shapes) {
-    const bool cheap = double(s.m) * double(s.n) * double(s.k) <= 2e5;
+    // Emulated, f64's long double reference is software arithmetic: fewer full sweeps there.
+    const bool cheap = double(s.m) * double(s.n) * double(s.k) <= (kEmulated ? 2e4 : 2e5);
     for (int trans = 0; trans < 4; ++trans) {
       // Sanitizers look for bad accesses and races, which neither-transposed and both-transposed
       // already reach in every packing routine: the mixed cases only cost time there.
@@ -158,9 +183,13 @@ void checkShapes(const std::vector<Shape>& shapes) {
         // A new problem per thread count: a buffer left over from the previous run cannot pass for
         // a freshly packed one.
         for (unsigned threads : {1u, 2u, 3u}) {
+          if (kEmulated && threads == 3) continue;  // the split logic is the same on every architecture
           Problem<T> pr(s, trans & 1, trans & 2, alphas[ab / 3], betas[ab % 3], rotation * 16 + ab + threads);
-          const std::vector<T> c = multiply(pr, poolOf(threads).context(threads), /*preserve=*/rotation % 2 == 1);
-          countWrong(pr, c, threads == 1 ? "1 thread" : threads == 2 ? "2 threads" : "3 threads");
+          const std::vector<T> c =
+              multiply(pr, poolOf(threads).context(threads), /*preserve=*/rotation % 2 == 1, &kernels);
+          const std::string what = std::string(pk::cpu::simdTargetName(target)) + ", " + std::to_string(threads) +
+                                   (threads == 1 ? " thread" : " threads");
+          countWrong(pr, c, what.c_str());
         }
       }
       ++rotation;
@@ -168,11 +197,86 @@ void checkShapes(const std::vector<Shape>& shapes) {
   }
 }
 
+// One micro-kernel call per (mr, nr) from 1 to MR and NR, k around 0, 1 and a few, with A packed
+// (column-major, lda = MR and a wider lda) and row-major (whole tiles only), against the definition,
+// in a C with a border of sentinels that must come back untouched; beta 0 over a C of NaN.
+template <typename T>
+void checkMicroKernel(SimdTarget target) {
+  const pk::gemm::GemmKernel<T>& kernel = pk::gemm::kernelOf<T>(pk::gemm::gemmKernelsFor(target));
+  const size_t MR = kernel.blocks.mr, NR = kernel.blocks.nr;
+  std::mt19937 rng(unsigned(MR * 100 + NR));
+  auto uniform = [&] { return T(int32_t(rng()) * 0x1p-31); };
+  const T sentinel = T(12345.5);
+  for (size_t k : {0, 1, 3, 17}) {
+    // A and B as the kernel reads them; padded B columns past nr hold garbage the kernel must ignore
+    // for C (they only feed discarded accumulators).
+    const size_t lda = MR + 3;
+    std::vector<T> aCol(k * lda), aRow(MR * (k + 2)), bPacked(k * NR + 64);
+    for (T& x : aCol) x = uniform();
+    for (T& x : aRow) x = uniform();
+    // Aligned like a panel's sliver.
+    T* b = bPacked.data();
+    while (reinterpret_cast<uintptr_t>(b) % std::min<size_t>(64, NR * sizeof(T)) != 0) ++b;
+    for (size_t i = 0; i < k * NR; ++i) b[i] = uniform();
+    for (int layout = 0; layout < 2; ++layout) {
+      const bool rowMajor = layout == 1;
+      for (size_t mr = rowMajor ? MR : 1; mr <= MR; ++mr) {
+        for (size_t nr = 1; nr <= NR; ++nr) {
+          for (T beta : {T(0), T(1), T(-1.5)}) {
+            const T alpha = T(0.75);
+            const size_t ldc = NR + 5, rows = MR + 2;
+            std::vector<T> c(rows * ldc, sentinel);
+            T* tile = c.data() + ldc + 1;  // one row and one column of sentinels before the tile
+            for (size_t i = 0; i < mr; ++i) {
+              for (size_t j = 0; j < nr; ++j) {
+                tile[i * ldc + j] = beta == T(0) ? std::numeric_limits<T>::quiet_NaN() : uniform();
+              }
+            }
+            const std::vector<T> before = c;
+            if (rowMajor) {
+              kernel.runRowMajorA(k, aRow.data(), k + 2, b, tile, ldc, alpha, beta, mr, nr);
+            } else {
+              kernel.run(k, aCol.data(), lda, b, tile, ldc, alpha, beta, mr, nr);
+            }
+            const T eps = std::numeric_limits<T>::epsilon();
+            size_t wrong = 0;
+            for (size_t r = 0; r < rows; ++r) {
+              for (size_t col = 0; col < ldc; ++col) {
+                const T* old = &before[r * ldc + col];
+                const T got = c[r * ldc + col];
+                const bool inTile = r >= 1 && r < 1 + mr && col >= 1 && col < 1 + nr;
+                if (!inTile) {
+                  wrong += !(got == *old);
+                  continue;
+                }
+                const size_t i = r - 1, j = col - 1;
+                Wide<T> sum = 0, magnitude = 0;
+                for (size_t p = 0; p < k; ++p) {
+                  const Wide<T> av = rowMajor ? aRow[i * (k + 2) + p] : aCol[p * lda + i];
+                  sum += av * b[p * NR + j];
+                  magnitude += std::fabs(av * b[p * NR + j]);
+                }
+                const Wide<T> prior = beta == T(0) ? 0 : Wide<T>(beta) * *old;
+                const Wide<T> expected = alpha * sum + prior;
+                const Wide<T> bound = (k + 4) * eps * (magnitude + std::fabs(prior));
+                wrong += !(std::fabs(got - expected) <= bound);
+              }
+            }
+            CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : " column-major A") << " k " << k << " mr "
+                                          << mr << " nr " << nr << " beta " << beta << ": " << wrong
+                                          << " wrong elements (in the tile or around it)");
+          }
+        }
+      }
+    }
+  }
+}
+
 // Each shape puts one size on a block boundary (±1); the others are large enough for every thread
 // to get work, except in the first shape, which straddles a single micro-tile.
 template <typename T>
-std::vector<Shape> blockStraddlingShapes() {
-  constexpr auto b = kRefBlockSizes<T>;
+std::vector<Shape> blockStraddlingShapes(SimdTarget target) {
+  const pk::gemm::BlockSizes b = pk::gemm::kernelOf<T>(pk::gemm::gemmKernelsFor(target)).blocks;
   std::vector<Shape> shapes;
   for (long d : {-1, 0, 1}) {
     shapes.push_back({b.mr + d, b.nr + d, 5});
@@ -195,32 +299,55 @@ const std::vector<Shape> kRectangularShapes = {{3001, 5, 300}, {5, 3001, 300}, {
 
 }  // namespace
 
-TEST("gemm: small and prime shapes, every transpose, alpha and beta, 1-3 threads") {
-  checkShapes<float>(kSmallShapes);
-  checkShapes<double>(kSmallShapes);
+TEST("gemm: every micro-kernel on every edge tile, A packed and unpacked, NaN in C with beta 0") {
+  for (SimdTarget target : runnableTargets()) {
+    checkMicroKernel<float>(target);
+    checkMicroKernel<double>(target);
+  }
 }
 
-TEST("gemm: tall, wide and long-k shapes") {
-  checkShapes<float>(kRectangularShapes);
-  checkShapes<double>(kRectangularShapes);
+TEST("gemm: small and prime shapes, every transpose, alpha and beta, 1-3 threads, every SIMD path") {
+  for (SimdTarget target : runnableTargets()) {
+    checkShapes<float>(kSmallShapes, target);
+    checkShapes<double>(kSmallShapes, target);
+  }
 }
 
-TEST("gemm: f32 shapes straddling MR, NR, MC, KC and NC") { checkShapes<float>(blockStraddlingShapes<float>()); }
+TEST("gemm: tall, wide and long-k shapes, every SIMD path") {
+  for (SimdTarget target : runnableTargets()) {
+    checkShapes<float>(kRectangularShapes, target);
+    checkShapes<double>(kRectangularShapes, target);
+  }
+}
 
-TEST("gemm: f64 shapes straddling MR, NR, MC, KC and NC") { checkShapes<double>(blockStraddlingShapes<double>()); }
+TEST("gemm: f32 shapes straddling MR, NR, MC, KC and NC of every SIMD path") {
+  for (SimdTarget target : runnableTargets()) checkShapes<float>(blockStraddlingShapes<float>(target), target);
+}
 
-TEST("gemm: 1, 2 and 3 threads give bit-identical results") {
+TEST("gemm: f64 shapes straddling MR, NR, MC, KC and NC of every SIMD path") {
+  for (SimdTarget target : runnableTargets()) checkShapes<double>(blockStraddlingShapes<double>(target), target);
+}
+
+TEST("gemm: the process's table is the one of pk::cpu::simdTarget()") {
+  CHECK(&pk::gemm::gemmKernels() == &pk::gemm::gemmKernelsFor(pk::cpu::simdTarget()));
+}
+
+TEST("gemm: 1, 2 and 3 threads give bit-identical results, every SIMD path") {
   // Each element of C is the same sum in the same order whatever the split between threads.
   const std::vector<Shape> shapes = kSanitized ? std::vector<Shape>{{130, 300, 300}, {300, 30, 300}}
                                                 : std::vector<Shape>{{257, 1000, 600}, {1000, 30, 300}};
-  for (Shape s : shapes) {
-    for (int trans = 0; trans < 4; ++trans) {
-      const Problem<float> pr(s, trans & 1, trans & 2, -0.5f, 2.5f, 8);
-      const std::vector<float> one = multiply(pr, poolOf(1).context(1));
-      for (unsigned threads : {2u, 3u}) {
-        const std::vector<float> c = multiply(pr, poolOf(threads).context(threads));
-        CHECK(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0,
-              s.m << "x" << s.n << "x" << s.k << " trans " << trans << " on " << threads << " threads");
+  for (SimdTarget target : runnableTargets()) {
+    const GemmKernelTable* kernels = &pk::gemm::gemmKernelsFor(target);
+    for (Shape s : shapes) {
+      for (int trans = 0; trans < 4; ++trans) {
+        const Problem<float> pr(s, trans & 1, trans & 2, -0.5f, 2.5f, 8);
+        const std::vector<float> one = multiply(pr, poolOf(1).context(1), false, kernels);
+        for (unsigned threads : {2u, 3u}) {
+          const std::vector<float> c = multiply(pr, poolOf(threads).context(threads), false, kernels);
+          CHECK(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0,
+                pk::cpu::simdTargetName(target) << " " << s.m << "x" << s.n << "x" << s.k << " trans " << trans
+                                                << " on " << threads << " threads");
+        }
       }
     }
   }

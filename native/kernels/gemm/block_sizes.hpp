@@ -1,20 +1,18 @@
-// Cache and register blocking for the portable reference micro-kernels (microkernel_ref.hpp).
+// Register and cache blocking of every GEMM micro-kernel, all in one place, one entry per target and
+// element type (the BLIS way). Each microkernel_<isa>.cc checks that its tile matches its entry here.
 //
-// Measured on an AMD EPYC Zen 4 KVM guest (2 cores; 32 KiB L1d and 1 MiB L2 per core, 32 MiB L3),
-// g++ 12 -O3 at the x86-64 baseline (SSE2, 16 xmm registers, no FMA). SIMD kernels will bring their
-// own table, one per ISA.
-//   MR×NR  the register tile: 8 xmm accumulators. Wider tiles spill (8×8 f32 runs at a third of the
-//          speed); f32 4×8 (33 GFLOP/s per core) beat 3×8, 6×8, 8×4 and 12×4. f64 4×4 (16) matched
-//          4×8 and 2×8, which spill or reuse less, and beat 6×4 and 8×4.
-//   KC     a KC×NR sliver of B (8 KiB f32) stays in L1 while the MR×KC slivers of A stream past it.
-//   MC     an MC×KC block of A (256 KiB) stays in the core's L2.
-//   NC     a KC×NC panel of B (4 MiB f32) stays in the shared L3 while every thread walks its A blocks.
-// With this kernel the sizes matter little: KC 384 or 512, MC halved or doubled, and NC 2048 all came
-// within ±5% (the noise) on 256³, 1024³, 4096×256×4096, 4096×4096×256 and 4096×64×1024, 1 and 2 threads.
+//   MR×NR  the register tile (the micro-kernel's accumulators).
+//   KC     depth of one packed panel: a KC×NR sliver of B is reused by every MR×KC sliver of A of the
+//          block, so it should sit in L1 while they stream past.
+//   MC     rows of one packed block of A (MC×KC), which should stay in the core's L2.
+//   NC     columns of one packed panel of B (KC×NC), shared by all threads, kept in the L3.
+//
+// Measured on an AMD EPYC Zen 4 KVM guest (family 25 model 17; 2 cores, 32 KiB L1d and 1 MiB L2 per
+// core, 32 MiB L3; AVX-512 executed on 256-bit units, so zmm and ymm FMAs both peak at 32 f32 or 16
+// f64 flops a cycle), g++ 12 -O3; notes by each table.
 #pragma once
 
 #include <cstddef>
-#include <type_traits>
 
 namespace pk::gemm {
 
@@ -22,33 +20,57 @@ struct BlockSizes {
   size_t mr, nr, mc, kc, nc;
 };
 
-namespace detail {
-struct PerType {
-  size_t f32, f64;
+struct BlockSizesPerType {
+  BlockSizes f32, f64;
 };
-//                                  f32     f64
-inline constexpr PerType kMR = {      4,      4};
-inline constexpr PerType kNR = {      8,      4};
-inline constexpr PerType kMC = {    256,    128};
-inline constexpr PerType kKC = {    256,    256};
-inline constexpr PerType kNC = {   4096,   4096};
 
-// Whole micro-tiles per block and panel, so that only the matrix's own edge has partial tiles.
-static_assert(kMC.f32 % kMR.f32 == 0 && kMC.f64 % kMR.f64 == 0, "MC must be a multiple of MR");
-static_assert(kNC.f32 % kNR.f32 == 0 && kNC.f64 % kNR.f64 == 0, "NC must be a multiple of NR");
-// KC needs no multiple: the micro-kernels take any k.
-static_assert(kKC.f32 > 0 && kKC.f64 > 0, "KC must be positive");
-
-template <typename T>
-constexpr size_t pick(PerType v) {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
-  return std::is_same_v<T, float> ? v.f32 : v.f64;
+// Whole micro-tiles per block and panel, so that only the matrix's own edge has partial tiles; KC
+// needs no multiple, the micro-kernels take any k.
+constexpr bool wellFormed(BlockSizes b) {
+  return b.mr > 0 && b.nr > 0 && b.kc > 0 && b.mc % b.mr == 0 && b.nc % b.nr == 0 && b.mc > 0 && b.nc > 0;
 }
-}  // namespace detail
 
-template <typename T>
-inline constexpr BlockSizes kRefBlockSizes = {detail::pick<T>(detail::kMR), detail::pick<T>(detail::kNR),
-                                              detail::pick<T>(detail::kMC), detail::pick<T>(detail::kKC),
-                                              detail::pick<T>(detail::kNC)};
+// The portable kernels (microkernel_ref.hpp), x86-64 baseline (SSE2, 16 xmm registers, no FMA).
+// 8 xmm accumulators: wider tiles spill (8×8 f32 runs at a third of the speed); f32 4×8 (33 GFLOP/s
+// per core) beat 3×8, 6×8, 8×4 and 12×4; f64 4×4 (16) matched 4×8 and 2×8, and beat 6×4 and 8×4.
+// With this kernel the cache sizes matter little: KC 384 or 512, MC halved or doubled, and NC 2048
+// all came within ±5% (the noise) on 256³, 1024³, 4096×256×4096, 4096×4096×256 and 4096×64×1024.
+inline constexpr BlockSizesPerType kBaselineBlocks = {
+    //  mr  nr   mc   kc    nc
+    {    4,  8, 256, 256, 4096},  // f32
+    {    4,  4, 128, 256, 4096},  // f64
+};
+
+// AVX2 + FMA (microkernel_avx2.cc): 16 ymm registers, 12 accumulators + 2 of B + 1 broadcast, the
+// largest tile that does not spill; 12 independent FMAs cover the FMA latency (4) times 2 units.
+// Cache sizes as for AVX-512 below, scaled to the narrower tile.
+inline constexpr BlockSizesPerType kAvx2Blocks = {
+    {    6, 16, 192, 256, 4096},  // f32
+    {    6,  8,  96, 256, 4096},  // f64
+};
+
+// AVX-512F (microkernel_avx512.cc): 32 zmm registers, 24 accumulators + 2 of B + broadcasts (g++
+// folds most into the FMAs as {1to16} memory operands). One thread, against OpenBLAS 0.3.21's
+// Cooperlake kernels in the same run: f32 12×32 97 GFLOP/s at 256³ (OpenBLAS 100), 96 at 1024³ (94),
+// 102 on 4096×4096×256 (96); f64 12×16 51 at 256³ (50), 47 at 1024³ (47), 49 on 4096×4096×256 (51).
+// KC 256 (the f32 B sliver, 32 KiB, fills L1 and A streams from L2 past it) and MC 240 f32 / 120
+// f64 (a 240 KiB A block, a quarter of L2) reached those figures; other KC/MC not compared yet.
+inline constexpr BlockSizesPerType kAvx512Blocks = {
+    {   12, 32, 240, 256, 4096},  // f32
+    {   12, 16, 120, 256, 4096},  // f64
+};
+
+// NEON (microkernel_neon.cc, arm64): 32 q registers, 24 accumulators + 3 of B + broadcasts. Checked
+// for correctness under qemu only: no arm64 machine was at hand to measure, so the cache sizes are
+// those of the x86-64 tables (NC a multiple of 12).
+inline constexpr BlockSizesPerType kNeonBlocks = {
+    {    8, 12, 192, 256, 4092},  // f32
+    {    8,  6,  96, 256, 4092},  // f64
+};
+
+static_assert(wellFormed(kBaselineBlocks.f32) && wellFormed(kBaselineBlocks.f64));
+static_assert(wellFormed(kAvx2Blocks.f32) && wellFormed(kAvx2Blocks.f64));
+static_assert(wellFormed(kAvx512Blocks.f32) && wellFormed(kAvx512Blocks.f64));
+static_assert(wellFormed(kNeonBlocks.f32) && wellFormed(kNeonBlocks.f64));
 
 }  // namespace pk::gemm

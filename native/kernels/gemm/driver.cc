@@ -8,37 +8,20 @@
 
 #include "kernels/gemm/block_sizes.hpp"
 #include "kernels/gemm/gemm.hpp"
-#include "kernels/gemm/microkernel_ref.hpp"
+#include "kernels/gemm/gemm_kernels.hpp"
 #include "kernels/gemm/pack.hpp"
 
 namespace pk::gemm {
 namespace {
 
-// The micro-kernel slot: the one place a kernel and its blocking are chosen per element type. Run-time
-// CPU dispatch (AVX2, AVX-512) will pick among more entries here; the driver reads MR and NR only
-// from the entry it gets.
-template <typename T>
-struct Kernel {
-  BlockSizes blocks;
-  MicroKernel<T> run;
-};
-
-static_assert(kRefBlockSizes<float>.mr == 4 && kRefBlockSizes<float>.nr == 8, "gemm_f32_ref_4x8 is 4×8");
-static_assert(kRefBlockSizes<double>.mr == 4 && kRefBlockSizes<double>.nr == 4, "gemm_f64_ref_4x4 is 4×4");
-
-template <typename T>
-Kernel<T> selectKernel();
-template <>
-Kernel<float> selectKernel() { return {kRefBlockSizes<float>, gemm_f32_ref_4x8}; }
-template <>
-Kernel<double> selectKernel() { return {kRefBlockSizes<double>, gemm_f64_ref_4x4}; }
-
 // Thresholds measured on the Zen 4 machine of block_sizes.hpp.
-// Below this many multiply-adds, plain loops beat allocating and packing (0.05 against 0.3 µs at 4³);
-// blocking wins from about 10³ for f32 and 16³ for f64.
-constexpr double kSmallMultiplyAdds = 2048;
+// Below this many multiply-adds, plain loops beat packing and the SIMD kernels, whose fixed cost is
+// about 0.4 µs: 0.1 against 0.4 µs at 6³, even near 8³, 2 against 0.5 µs at 12³ (AVX-512 kernels).
+constexpr double kSmallMultiplyAdds = 1000;
 // Each thread needs about this much work to repay waking it: 2 threads start to beat 1 near 128³.
 constexpr double kMultiplyAddsPerThread = 1 << 20;
+// Up to this many slivers of B per panel, the kernels read A unpacked (see gemmBlocked).
+constexpr size_t kUnpackedAMaxSlivers = 4;
 
 constexpr size_t kPanelAlignment = 64;  // a cache line: each packed panel and block starts on one
 
@@ -155,13 +138,16 @@ Split chooseSplit(size_t rowTiles, size_t colTiles, size_t threads) {
 
 // The five loops. Writes C into `c` (the caller's C, or a scratch copy of it).
 template <typename T>
-void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const ExecContext& ctx) {
+void gemmBlocked(const GemmJob<T>& job, T* c, const GemmKernel<T>& kernel, const ExecContext& ctx) {
   const auto [MR, NR, MC, KC, NC] = kernel.blocks;
   const size_t m = job.m, n = job.n, k = job.k;
   const double multiplyAdds = double(m) * double(n) * double(k);
   const size_t threads = std::max<size_t>(1, std::min<double>(ctx.threads(), multiplyAdds / kMultiplyAddsPerThread));
   const auto a = MatrixView<T>::of(job.a, m, k, job.transA);
   const auto b = MatrixView<T>::of(job.b, k, n, job.transB);
+  // A packed block of A is read once per sliver of B: with few of them, packing costs more than
+  // it saves, and the kernels read A where it is.
+  const bool packingA = n > kUnpackedAMaxSlivers * NR;
 
   // One panel of B shared by all threads, then one block of A per thread, each starting on a cache
   // line; all reused by every pc and jc.
@@ -203,14 +189,26 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const Kernel<T>& kernel, const Exe
         for (size_t ic = rowBegin; ic < rowEnd; ic += mcStep) {  // ic, thread t: its rows, one A block at a time
           ctx.throwIfCancelled();
           const size_t mc = std::min(mcStep, rowEnd - ic);
-          packA(a.offset(ic, pc), mc, kc, job.alpha, MR, aBlock);
+          const MatrixView<T> aBlockView = a.offset(ic, pc);
+          // Unpacked, the kernels read A in place; only a partial last sliver is packed, since the
+          // kernel reads all MR rows of a sliver.
+          const size_t wholeSlivers = packingA ? 0 : mc / MR;
+          packA(aBlockView, mc, kc, MR, wholeSlivers, ceilDiv(mc, MR), aBlock);
 
           for (size_t jr = sliverBegin * NR; jr < sliverEnd * NR; jr += NR) {  // jr, thread t: its slivers of B
             const size_t nr = std::min(NR, nc - jr);
+            const T* const bSliver = bPanel + jr * kc;
 
             for (size_t ir = 0; ir < mc; ir += MR) {  // ir, thread t: every sliver of its A block
-              kernel.run(kc, aBlock + ir * kc, bPanel + jr * kc, c + (ic + ir) * n + jc + jr, n, beta,
-                         std::min(MR, mc - ir), nr);
+              T* const cTile = c + (ic + ir) * n + jc + jr;
+              const size_t mr = std::min(MR, mc - ir);
+              if (ir / MR >= wholeSlivers) {
+                kernel.run(kc, aBlock + ir * kc, MR, bSliver, cTile, n, job.alpha, beta, mr, nr);
+              } else if (job.transA) {
+                kernel.run(kc, aBlockView.pointer(ir, 0), m, bSliver, cTile, n, job.alpha, beta, mr, nr);
+              } else {
+                kernel.runRowMajorA(kc, aBlockView.pointer(ir, 0), k, bSliver, cTile, n, job.alpha, beta, mr, nr);
+              }
             }
           }
         }
@@ -229,7 +227,7 @@ void run(const GemmJob<T>& job, const ExecContext& ctx) {
   if (job.k == 0 || job.alpha == T(0)) return scaleC(job);
   if (double(m) * double(n) * double(job.k) < kSmallMultiplyAdds) return gemmSmall(job);
 
-  const Kernel<T> kernel = selectKernel<T>();
+  const GemmKernel<T>& kernel = kernelOf<T>(job.kernels ? *job.kernels : gemmKernels());
   if (!job.preserveCOnCancel) return gemmBlocked(job, job.c, kernel, ctx);
   // The scratch needs C's values only when beta makes the micro-kernels read them.
   const auto scratch = std::make_unique_for_overwrite<T[]>(m * n);

@@ -1,0 +1,41 @@
+// The baseline GEMM table (portable kernels on x86-64 and elsewhere; NEON on arm64, in
+// microkernel_neon.cc), and the choice of the table for the process.
+#include "kernels/gemm/gemm_kernels.hpp"
+
+#include "kernels/gemm/block_sizes.hpp"
+#include "kernels/gemm/microkernel_ref.hpp"
+
+namespace pk::gemm {
+
+#if !defined(__aarch64__)
+namespace {
+
+static_assert(kBaselineBlocks.f32.mr == 4 && kBaselineBlocks.f32.nr == 8, "the f32 baseline kernel is 4×8");
+static_assert(kBaselineBlocks.f64.mr == 4 && kBaselineBlocks.f64.nr == 4, "the f64 baseline kernel is 4×4");
+
+constexpr GemmKernelTable kBaseline{
+    {kBaselineBlocks.f32, gemmRefKernel<float, 4, 8, false>, gemmRefKernel<float, 4, 8, true>, "baseline f32"},
+    {kBaselineBlocks.f64, gemmRefKernel<double, 4, 4, false>, gemmRefKernel<double, 4, 4, true>, "baseline f64"},
+};
+
+}  // namespace
+
+const GemmKernelTable& baselineGemmKernels() { return kBaseline; }
+#endif
+
+const GemmKernelTable& gemmKernelsFor(pk::cpu::SimdTarget target) {
+  switch (target) {
+#if defined(__x86_64__)
+    case pk::cpu::SimdTarget::Avx512: return avx512GemmKernels();
+    case pk::cpu::SimdTarget::Avx2: return avx2GemmKernels();
+#endif
+    default: return baselineGemmKernels();
+  }
+}
+
+const GemmKernelTable& gemmKernels() {
+  static const GemmKernelTable& table = gemmKernelsFor(pk::cpu::simdTarget());
+  return table;
+}
+
+}  // namespace pk::gemm
