@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 /** The addon's exports: thin entry points over the C++ kernels (see native/binding/). */
 export interface NativeBinding {
+  /** params: [m, n, k, transA (0|1), transB (0|1), alpha, beta, threads] — one array rather than eight
+   * arguments, because each argument costs a Node-API call, and an 8×8 multiply costs less than them. */
   matmul(
-    a: ArrayBufferView, b: ArrayBufferView, out: ArrayBufferView,
-    m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number,
-    threads: number, cancelFlag: Int32Array | undefined, async: boolean,
+    a: ArrayBufferView, b: ArrayBufferView, out: ArrayBufferView, params: Float64Array,
+    cancelFlag: Int32Array | undefined, async: boolean,
   ): Promise<void> | undefined;
   /** algorithm: 0 auto, 1 merge, 2 quick, 3 radix. */
   sort(array: ArrayBufferView, algorithm: number, descending: boolean, threads: number,

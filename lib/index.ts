@@ -144,7 +144,7 @@ function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, async: bo
   const { backend, threads } = callSettings(opts);
   const job: MatmulJob = {
     a, b, out: out ?? allocate(a, shape.m * shape.n, 'options.m × options.n'),
-    ...shape, transA, transB, alpha, beta, threads,
+    m: shape.m, n: shape.n, k: shape.k, transA, transB, alpha, beta, threads,
   };
   // The caller gets back the very `out` they passed, not the view validation may have made of it.
   const result = (opts.out ?? job.out) as FloatArray;

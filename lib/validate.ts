@@ -43,8 +43,12 @@ type TypedArrayConstructor = new (buffer: ArrayBufferLike, byteOffset: number, l
  * byteOffset as properties, which an array from another realm (vm, an iframe-like context), a
  * subclass or an own property would get wrong.
  */
+const CONSTRUCTORS = new Map<string, TypedArrayConstructor>(
+  [...NUMERIC_ARRAY_TAGS].map((tag) => [tag, (globalThis as unknown as Record<string, TypedArrayConstructor>)[tag]!]),
+);
+
 function ownRealmView<T extends NumericArray>(value: T, tag: string): T {
-  const ctor = (globalThis as unknown as Record<string, TypedArrayConstructor>)[tag];
+  const ctor = CONSTRUCTORS.get(tag)!;
   const clean = Object.getPrototypeOf(value) === ctor.prototype &&
     !Object.hasOwn(value, 'length') && !Object.hasOwn(value, 'buffer') && !Object.hasOwn(value, 'byteOffset') &&
     !Object.hasOwn(value, 'byteLength') && !Object.hasOwn(value, 'constructor');

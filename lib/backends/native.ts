@@ -27,9 +27,14 @@ async function cancellable(signal: AbortSignal | undefined, start: (flag: Int32A
 }
 
 export function createNativeBackend(binding: NativeBinding): Backend {
-  const matmul = (job: MatmulJob, flag: Int32Array | undefined, async: boolean) =>
-    binding.matmul(job.a, job.b, job.out, job.m, job.n, job.k, job.transA, job.transB, job.alpha, job.beta,
-      job.threads, flag, async);
+  // Refilled by every call; the addon reads it before the call returns, so one array serves all.
+  const matmulParams = new Float64Array(8);
+  const matmul = (job: MatmulJob, flag: Int32Array | undefined, async: boolean) => {
+    const p = matmulParams;
+    p[0] = job.m; p[1] = job.n; p[2] = job.k; p[3] = job.transA ? 1 : 0; p[4] = job.transB ? 1 : 0;
+    p[5] = job.alpha; p[6] = job.beta; p[7] = job.threads;
+    return binding.matmul(job.a, job.b, job.out, p, flag, async);
+  };
   const sort = (job: SortJob, flag: Int32Array | undefined, async: boolean) =>
     binding.sort(job.array, ALGORITHM_CODES[job.algorithm], job.descending, job.threads, flag, async);
   const argsort = (job: ArgsortJob, flag: Int32Array | undefined, async: boolean) =>

@@ -50,26 +50,28 @@ inline ArrayArg typedArrayArg(const Napi::CallbackInfo& info, size_t i, const ch
 }
 
 // A non-negative integer that fits in size_t (sizes arrive as JS numbers).
-inline size_t sizeArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  double v = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
+inline size_t sizeValue(Napi::Env env, double v, const char* name) {
   if (!(v >= 0) || v != std::floor(v) || v > 9007199254740991.0) {
-    throw Napi::RangeError::New(info.Env(), std::string("Expected a non-negative integer for ") + name);
+    throw Napi::RangeError::New(env, std::string("Expected a non-negative integer for ") + name);
   }
   return static_cast<size_t>(v);
 }
 
+inline size_t sizeArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return sizeValue(info.Env(), info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1, name);
+}
+
+inline unsigned threadsValue(Napi::Env env, double v) {
+  size_t threads = sizeValue(env, v, "threads");
+  if (threads < 1 || threads > ThreadPool::kMaxThreads) throw Napi::RangeError::New(env, "threads out of range");
+  return static_cast<unsigned>(threads);
+}
+
 inline unsigned threadsArg(const Napi::CallbackInfo& info, size_t i) {
-  size_t v = sizeArg(info, i, "threads");
-  if (v < 1 || v > ThreadPool::kMaxThreads) throw Napi::RangeError::New(info.Env(), "threads out of range");
-  return static_cast<unsigned>(v);
+  return threadsValue(info.Env(), info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1);
 }
 
 inline bool boolArg(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
-
-inline double numberArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string("Expected a number for ") + name);
-  return info[i].As<Napi::Number>().DoubleValue();
-}
 
 // True when the byte ranges of two arrays share memory.
 inline bool overlaps(const ArrayArg& x, const ArrayArg& y) {

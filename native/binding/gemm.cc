@@ -1,8 +1,12 @@
-// matmul(a, b, out, m, n, k, transA, transB, alpha, beta, threads, cancelFlag, async)
+// matmul(a, b, out, params, cancelFlag, async)
 //   a, b, out: all Float32Array or all Float64Array, out = alpha·op(a)·op(b) + beta·out (m×n).
+//   params: a Float64Array [m, n, k, transA, transB, alpha, beta, threads]: one argument instead of
+//   eight, because every argument costs Node-API calls, and they cost more than an 8×8 multiply.
 //   cancelFlag: undefined or an Int32Array whose first element the JS side sets to cancel.
 //   Returns undefined (sync) or a Promise of undefined (async).
 #include "binding/entry_points.hpp"
+
+#include <cstring>
 
 #include "binding/addon.hpp"
 #include "binding/args.hpp"
@@ -34,11 +38,18 @@ gemm::GemmJob<T> gemmJob(const ArrayArg& a, const ArrayArg& b, const ArrayArg& o
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ArrayArg a = typedArrayArg(info, 0, "a"), b = typedArrayArg(info, 1, "b"), out = typedArrayArg(info, 2, "out");
-  size_t m = sizeArg(info, 3, "m"), n = sizeArg(info, 4, "n"), k = sizeArg(info, 5, "k");
-  bool transA = boolArg(info, 6), transB = boolArg(info, 7);
-  double alpha = numberArg(info, 8, "alpha"), beta = numberArg(info, 9, "beta");
-  unsigned threads = threadsArg(info, 10);
-  bool async = boolArg(info, 12);
+  ArrayArg paramsArg = typedArrayArg(info, 3, "params");
+  if (paramsArg.type != napi_float64_array || paramsArg.length != 8) {
+    throw Napi::TypeError::New(env, "Expected a Float64Array of length 8 for params");
+  }
+  // Copied out first: the array is the caller's and only read here.
+  double params[8];
+  std::memcpy(params, paramsArg.data, sizeof params);
+  size_t m = sizeValue(env, params[0], "m"), n = sizeValue(env, params[1], "n"), k = sizeValue(env, params[2], "k");
+  bool transA = params[3] != 0, transB = params[4] != 0;
+  double alpha = params[5], beta = params[6];
+  unsigned threads = threadsValue(env, params[7]);
+  bool async = boolArg(info, 5);
 
   if (a.type != b.type || a.type != out.type || (a.type != napi_float32_array && a.type != napi_float64_array)) {
     throw Napi::TypeError::New(env, "a, b and out must all be Float32Array or all Float64Array");
@@ -51,7 +62,7 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   if (overlaps(out, a) || overlaps(out, b)) throw Napi::RangeError::New(env, "out overlaps a or b");
 
   // Only a call that can be aborted needs C kept intact until the end (at the cost of a copy).
-  const bool preserveOut = async && info[11].IsTypedArray();
+  const bool preserveOut = async && info[4].IsTypedArray();
   Addon& addon = addonOf(env);
   auto start = [&](auto job) -> Napi::Value {
     job.preserveCOnCancel = preserveOut;
@@ -61,7 +72,7 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
       addon.runSync(env, threads, [&job](const ExecContext& ctx) { gemm::gemm(job, ctx); });
       return env.Undefined();
     }
-    return addon.runAsync(env, {info[0], info[1], info[2]}, info[11], threads,
+    return addon.runAsync(env, {info[0], info[1], info[2]}, info[4], threads,
                           [job](const ExecContext& ctx) { gemm::gemm(job, ctx); });
   };
   if (a.type == napi_float32_array) return start(gemmJob<float>(a, b, out, m, n, k, transA, transB, alpha, beta));

@@ -289,9 +289,12 @@ std::vector<Shape> blockStraddlingShapes(SimdTarget target) {
   return shapes;
 }
 
-// Single micro-tiles and primes, on both sides of the small-problem threshold.
-const std::vector<Shape> kSmallShapes = {{1, 1, 1}, {2, 3, 5}, {3, 2, 7}, {7, 11, 13}, {13, 7, 2}, {1, 17, 19},
-                                         {23, 1, 29}, {16, 16, 16}, {31, 37, 41}, {64, 1, 64}, {1, 64, 64}};
+// Single micro-tiles and primes, on both sides of the small-problem threshold (1000 multiply-adds),
+// and below it every width class of the small path (n <= 4, 8, 16, wider), at their edges.
+const std::vector<Shape> kSmallShapes = {{1, 1, 1},    {2, 3, 5},    {3, 2, 7},     {7, 11, 13},  {13, 7, 2},
+                                         {1, 17, 19},  {23, 1, 29},  {16, 16, 16},  {31, 37, 41}, {64, 1, 64},
+                                         {1, 64, 64},  {8, 8, 8},    {4, 5, 49},    {3, 16, 20},  {2, 4, 124},
+                                         {1, 999, 1},  {999, 1, 1},  {1, 1, 999},   {9, 9, 12}};
 // Tall (m ≫ n), wide (n ≫ m), long k, and primes on both sides of the per-thread work threshold.
 const std::vector<Shape> kRectangularShapes = {{3001, 5, 300}, {5, 3001, 300}, {997, 3, 61}, {509, 7, 1000},
                                                {9, 521, 700},  {2, 2, 3001},   {67, 71, 73}, {127, 131, 257},

@@ -18,6 +18,8 @@ namespace {
 // Below this many multiply-adds, plain loops beat packing and the SIMD kernels, whose fixed cost is
 // about 0.4 µs: 0.1 against 0.4 µs at 6³, even near 8³, 2 against 0.5 µs at 12³ (AVX-512 kernels).
 constexpr double kSmallMultiplyAdds = 1000;
+// So n < 1000 on that path (m, k >= 1): one row of C fits a buffer on the stack.
+constexpr size_t kSmallMaxColumns = 1000;
 // Each thread needs about this much work to repay waking it: 2 threads start to beat 1 near 128³.
 constexpr double kMultiplyAddsPerThread = 1 << 20;
 // Up to this many slivers of B per panel, the kernels read A unpacked (see gemmBlocked).
@@ -101,17 +103,64 @@ void scaleC(const GemmJob<T>& job) {
   }
 }
 
-// Tiny problems: one dot product per element of C, on the calling thread.
+// Tiny problems, on the calling thread, without blocking. Row i of C accumulates a(i, p)·(row p of
+// op(B)) for p in order, so each element still sums its terms in the order p = 0, 1, …, and the j
+// loop runs over independent sums that vectorize (a dot product per element is one long chain of
+// dependent adds). For narrow C, op(B) is first copied into rows of a fixed width W: the row of C
+// then lives in registers, with a loop the compiler unrolls fully, instead of a loop of n steps
+// re-entered m·k times, which at n = 8 cost more than the arithmetic.
+template <typename T, size_t W>
+void gemmSmallNarrow(const GemmJob<T>& job, MatrixView<T> a, MatrixView<T> b) {
+  const size_t n = job.n, k = job.k;
+  // k rows of W values; W <= 4·n (n = 1 gets W = 4), so k·W <= 4·k·n < 4·kSmallMaxColumns.
+  alignas(64) T bRows[kSmallMaxColumns * 4];
+  for (size_t p = 0; p < k; ++p) {
+    T* row = bRows + p * W;
+    for (size_t j = 0; j < n; ++j) row[j] = b.at(p, j);
+    for (size_t j = n; j < W; ++j) row[j] = T(0);
+  }
+  for (size_t i = 0; i < job.m; ++i) {
+    T acc[W] = {};
+    for (size_t p = 0; p < k; ++p) {
+      const T aip = a.at(i, p);
+      const T* row = bRows + p * W;
+#pragma GCC unroll 32
+      for (size_t j = 0; j < W; ++j) acc[j] += aip * row[j];
+    }
+    T* ci = job.c + i * n;
+    if (job.beta == T(0)) {
+      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * acc[j];  // C is not read
+    } else {
+      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * acc[j] + job.beta * ci[j];
+    }
+  }
+}
+
 template <typename T>
 void gemmSmall(const GemmJob<T>& job) {
   const auto a = MatrixView<T>::of(job.a, job.m, job.k, job.transA);
   const auto b = MatrixView<T>::of(job.b, job.k, job.n, job.transB);
+  const size_t n = job.n;
+  if (n <= 4) return gemmSmallNarrow<T, 4>(job, a, b);
+  if (n <= 8) return gemmSmallNarrow<T, 8>(job, a, b);
+  if (n <= 16) return gemmSmallNarrow<T, 16>(job, a, b);
+  T row[kSmallMaxColumns];
   for (size_t i = 0; i < job.m; ++i) {
-    T* ci = job.c + i * job.n;
-    for (size_t j = 0; j < job.n; ++j) {
-      T sum = 0;
-      for (size_t p = 0; p < job.k; ++p) sum += a.at(i, p) * b.at(p, j);
-      ci[j] = job.beta == T(0) ? job.alpha * sum : job.alpha * sum + job.beta * ci[j];
+    std::fill_n(row, n, T(0));
+    for (size_t p = 0; p < job.k; ++p) {
+      const T aip = a.at(i, p);
+      const T* bp = b.data + p * b.rowStride;
+      if (b.colStride == 1) {
+        for (size_t j = 0; j < n; ++j) row[j] += aip * bp[j];
+      } else {
+        for (size_t j = 0; j < n; ++j) row[j] += aip * bp[j * b.colStride];
+      }
+    }
+    T* ci = job.c + i * n;
+    if (job.beta == T(0)) {
+      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * row[j];  // C is not read
+    } else {
+      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * row[j] + job.beta * ci[j];
     }
   }
 }
