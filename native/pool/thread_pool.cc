@@ -1,8 +1,40 @@
 #include "pool/thread_pool.hpp"
 
 #include <algorithm>
+#include <chrono>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace pk {
+
+namespace {
+
+// How long an idle thread spins before it sleeps on the condition variable. A fork-join kernel
+// opens its next group within microseconds (a GEMM opens two per block of k), and waking a
+// sleeping thread costs tens of microseconds on a VM: at 256³ that was most of the second thread's
+// gain. Short enough that a thread with nothing to do gives its core back almost at once.
+constexpr std::chrono::microseconds kSpinBudget{50};
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+}  // namespace
+
+template <class Done>
+bool ThreadPool::spinBriefly(Done done) {
+  const auto end = std::chrono::steady_clock::now() + kSpinBudget;
+  for (unsigned i = 0;; ++i) {
+    if (done()) return true;
+    cpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() >= end) return done();
+  }
+}
 
 // One fork-join group: `count` indices of one body. Indices are claimed under the pool mutex, so a
 // claim is a plain increment; completion is counted atomically so finishing an index takes no lock
@@ -89,6 +121,7 @@ void ThreadPool::submit(uint64_t ticket, std::function<void()> job) {
     group->sequence = ++groupsOpened_;
     open_.push_back(std::move(group));
   }
+  workEpoch_.fetch_add(1, std::memory_order_release);
   wake_.notify_one();
 }
 
@@ -129,6 +162,7 @@ void ThreadPool::runClaimed(const std::shared_ptr<Group>& group, size_t index) {
 
 void ThreadPool::workerLoop(Worker* self) {
   std::unique_lock<std::mutex> lock(mu_);
+  bool spun = false;  // since the last work: spin once, then sleep
   for (;;) {
     if (stopping_ || self->retire) break;
     std::shared_ptr<Group> group;
@@ -139,9 +173,20 @@ void ThreadPool::workerLoop(Worker* self) {
       runClaimed(group, index);
       group.reset();
       lock.lock();
+      spun = false;
+      continue;
+    }
+    if (!spun) {
+      // Checked again under the lock at the top of the loop, so no work is missed either way.
+      const uint64_t seen = workEpoch_.load(std::memory_order_acquire);
+      lock.unlock();
+      spinBriefly([&] { return workEpoch_.load(std::memory_order_acquire) != seen; });
+      lock.lock();
+      spun = true;
       continue;
     }
     wake_.wait(lock);
+    spun = false;
   }
   self->exited.store(true);
 }
@@ -156,12 +201,14 @@ void ThreadPool::parallelFor(uint64_t ticket, size_t count, const std::function<
     group->sequence = ++groupsOpened_;
     open_.push_back(group);
   }
+  workEpoch_.fetch_add(1, std::memory_order_release);
   wake_.notify_all();
 
   // Run our own indices until none is left unclaimed, then help with the same call's other groups
   // until the indices others claimed have finished. Helping only within the call keeps one call's
   // latency independent of the calls queued behind it.
   std::unique_lock<std::mutex> lock(mu_);
+  bool spun = false;
   for (;;) {
     if (group->finished.load(std::memory_order_acquire) == count) break;
     std::shared_ptr<Group> claimed;
@@ -172,7 +219,22 @@ void ThreadPool::parallelFor(uint64_t ticket, size_t count, const std::function<
       if (group->nextIndex == group->count) open_.erase(std::find(open_.begin(), open_.end(), group));
       claimed = group;
     } else if (!claimLocked(ticket, claimed, index)) {
+      // The other indices are running: they usually end within microseconds of ours, so spin for
+      // them (or for a nested group of this call to help with) before sleeping.
+      // Once per wake-up, as in workerLoop.
+      if (!spun) {
+        const uint64_t seen = workEpoch_.load(std::memory_order_acquire);
+        lock.unlock();
+        spinBriefly([&] {
+          return group->finished.load(std::memory_order_acquire) == count ||
+                 workEpoch_.load(std::memory_order_acquire) != seen;
+        });
+        lock.lock();
+        spun = true;
+        continue;
+      }
       wake_.wait(lock);
+      spun = false;
       continue;
     }
     ++indicesRun_;
@@ -180,6 +242,7 @@ void ThreadPool::parallelFor(uint64_t ticket, size_t count, const std::function<
     runClaimed(claimed, index);
     claimed.reset();
     lock.lock();
+    spun = false;
   }
   lock.unlock();
   if (group->error) std::rethrow_exception(group->error);

@@ -74,6 +74,9 @@ class ThreadPool {
   bool claimLocked(uint64_t onlyTicket, std::shared_ptr<Group>& group, size_t& index);
   void runClaimed(const std::shared_ptr<Group>& group, size_t index);
   void reapExitedLocked();
+  // Spins, without the lock, until `done()` or the spin budget runs out; true when done() held.
+  template <class Done>
+  static bool spinBriefly(Done done);
 
   mutable std::mutex mu_;
   std::condition_variable wake_;  // new work, a finished group, a resize or shutdown
@@ -83,6 +86,9 @@ class ThreadPool {
   std::atomic<uint64_t> ticketCounter_{0};
   bool stopping_ = false;
   uint64_t groupsOpened_ = 0;
+  // Bumped (after the lock is released) whenever a group opens, so an idle thread that spins rather
+  // than sleeps sees new work without taking the lock.
+  std::atomic<uint64_t> workEpoch_{0};
   uint64_t indicesRun_ = 0;
 };
 
