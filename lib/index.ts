@@ -84,20 +84,22 @@ function isOutOfMemory(error: unknown): boolean {
  * Runs a backend call, turning a failed allocation into a RangeError that names the arguments (the
  * caller's arrays are untouched then: every backend allocates before it writes).
  */
+function rethrowNamed(error: unknown, what: string, detail: () => string): never {
+  if (isOutOfMemory(error)) throw errors.outOfMemory(what, detail(), error);
+  throw error;
+}
 async function guardMemory<T>(what: string, detail: () => string, call: () => T | Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isOutOfMemory(error)) throw errors.outOfMemory(what, detail(), error);
-    throw error;
+    rethrowNamed(error, what, detail);
   }
 }
 function guardMemorySync<T>(what: string, detail: () => string, call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (isOutOfMemory(error)) throw errors.outOfMemory(what, detail(), error);
-    throw error;
+    rethrowNamed(error, what, detail);
   }
 }
 

@@ -15,18 +15,11 @@
 //   node scripts/addon-sanitizer-tests.mjs [test files...]   (default: every test/*.test.mjs)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, run } from './lib/run.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stage = join(root, 'build-asan', 'package');
 
-function run(command, args, options = {}) {
-  console.log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
-  if (result.error) throw result.error;
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
 
 function runtimeLibrary(name) {
   const result = spawnSync('g++', [`-print-file-name=${name}`], { encoding: 'utf8' });

@@ -9,13 +9,11 @@
 //         OpenBLAS runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from the environment, so it
 //         picks its kernels for this CPU (AVX-512 where there is one); then once more with our AVX2
 //         path (PARALLEL_KERNELS_SIMD=avx2) against OpenBLAS's AVX2 kernels (OPENBLAS_CORETYPE=Haswell).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, run } from './lib/run.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build-tests', 'release');
 
 const argv = process.argv.slice(2);
@@ -27,15 +25,6 @@ if (only !== undefined && only !== 'gemm' && only !== 'sort') {
   process.exit(2);
 }
 
-function run(command, commandArgs, env = process.env) {
-  console.log(`$ ${command} ${commandArgs.join(' ')}`);
-  const result = spawnSync(command, commandArgs, { stdio: 'inherit', cwd: root, env });
-  if (result.error) {
-    console.error(`${command} could not be started: ${result.error.message}`);
-    process.exit(1);
-  }
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
 
 const build = (target) =>
   run('cmake', ['--build', buildDir, '--parallel', String(availableParallelism()), '--target', target]);
@@ -65,8 +54,8 @@ if (only === undefined || only === 'gemm') {
     delete env.OPENBLAS_L2_SIZE;
     delete env.PARALLEL_KERNELS_SIMD;
     console.log('\n== GEMM: our best path against OpenBLAS with the kernels it picks for this CPU ==');
-    run(program, args, env);
+    run(program, args, { env });
     console.log('\n== GEMM: our AVX2 path against OpenBLAS\'s AVX2 (Haswell) kernels ==');
-    run(program, args, { ...env, PARALLEL_KERNELS_SIMD: 'avx2', OPENBLAS_CORETYPE: 'Haswell' });
+    run(program, args, { env: { ...env, PARALLEL_KERNELS_SIMD: 'avx2', OPENBLAS_CORETYPE: 'Haswell' } });
   }
 }

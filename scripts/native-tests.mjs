@@ -7,12 +7,10 @@
 // build-tests/arm64 and runs the program under qemu-aarch64 (Debian qemu-user). Emulated, the whole
 // suite takes over 12 minutes, so without a filter it runs the GEMM tests (every arm64 kernel and
 // edge), the CPU tests and a subset of the sorts. Without those tools it says so and succeeds.
-import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { installed, root, run } from './lib/run.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '';
 const sanitize = option('sanitize');
@@ -28,19 +26,7 @@ if (arch && sanitize) {
 }
 const buildDir = join(root, 'build-tests', arch || (sanitize ? sanitize.replace(/,/g, '-') : 'release'));
 
-function run(command, commandArgs, env = process.env) {
-  console.log(`$ ${command} ${commandArgs.join(' ')}`);
-  const result = spawnSync(command, commandArgs, { stdio: 'inherit', cwd: root, env });
-  if (result.error) {
-    console.error(`${command} could not be started: ${result.error.message}`);
-    process.exit(1);
-  }
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
 
-function installed(command) {
-  return !spawnSync(command, ['--version'], { stdio: 'ignore' }).error;
-}
 
 const configure = ['-S', root, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release', `-DPK_SANITIZE=${sanitize}`];
 let runner = [];
@@ -73,6 +59,6 @@ const program = join(buildDir, 'pk_native_tests');
 // The program takes one filter; several run one after the other.
 for (const f of filters.length ? filters : [undefined]) {
   const programArgs = f === undefined ? [] : [f];
-  if (runner.length) run(runner[0], [...runner.slice(1), program, ...programArgs], env);
-  else run(program, programArgs, env);
+  if (runner.length) run(runner[0], [...runner.slice(1), program, ...programArgs], { env });
+  else run(program, programArgs, { env });
 }

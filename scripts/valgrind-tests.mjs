@@ -19,10 +19,9 @@
 //   node scripts/valgrind-tests.mjs [filter...]   (default: the selection below)
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, run } from './lib/run.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build-tests', 'valgrind');
 
 // Substrings of case names (pk_native_tests runs the cases whose name contains its argument).
@@ -53,15 +52,6 @@ const SELECTION = [
   'sort: int8',  // sort and argsort of int8: counting sort, argsort records
 ];
 
-function run(command, args, options = {}) {
-  console.log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
-  if (result.error) {
-    console.error(`${command} could not be started: ${result.error.message}`);
-    process.exit(1);
-  }
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
 
 const probe = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
 if (probe.error || probe.status !== 0) {
