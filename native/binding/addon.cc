@@ -148,8 +148,14 @@ void Addon::deliverCompleted(napi_env rawEnv, napi_value, void* context, void*) 
   }
   Napi::Env env(rawEnv);
   for (AsyncJob* job : done) {
-    Napi::HandleScope scope(env);
-    self->settle(env, job);
+    try {
+      Napi::HandleScope scope(env);
+      self->settle(env, job);
+    } catch (const Napi::Error&) {
+      // The environment can no longer run JavaScript (a worker_thread being terminated): Node-API
+      // refuses to settle the Promise, and nothing is left to observe it. Thrown out of this
+      // callback, the error would reach std::terminate and take the whole process down.
+    }
     delete job;
     if (--self->pending_ == 0) napi_unref_threadsafe_function(rawEnv, self->tsfn_);
   }
