@@ -1,7 +1,8 @@
 // The AVX-512 (F, BW, DQ, VL) quicksort kernels: 16 u32 or 8 u64 keys per 512-bit vector. The
-// partition permutes each vector with two compresses and an expand, all into registers: never a
-// compress to memory, which is microcode on Zen 4. (Storing the upper part with a masked store instead
-// of the expand measured 10% slower on Zen 4.)
+// partition permutes each vector in registers: u32 with two compresses and an expand, u64 with one
+// permute from a table; never a compress to memory, which is microcode on Zen 4. (Storing the upper
+// part with a masked store instead of the expand measured 10% slower on Zen 4; rotating it into place
+// with a permute, no faster.)
 #include <immintrin.h>
 
 // GCC 12's _mm512_undefined_* initialize a variable from itself, which -Wuninitialized reports at
@@ -11,6 +12,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include <array>
 #include <cstdint>
 
 #include "kernels/sort/key_kernels-inl.hpp"
@@ -48,6 +50,22 @@ struct U32 {
   static V blend(V x, V y) { return _mm512_mask_blend_epi32(static_cast<__mmask16>(kMask), y, x); }
 };
 
+// For each mask of 8 lanes, the lane order that puts the mask's lanes first and the others after, as
+// eight 4-bit lane indices (permutexvar reads only the low 3 bits of each 64-bit index).
+constexpr std::array<uint32_t, 256> partitionNibbles() {
+  std::array<uint32_t, 256> table{};
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    unsigned out = 0;
+    for (unsigned pass = 0; pass < 2; ++pass) {
+      for (unsigned lane = 0; lane < 8; ++lane) {
+        if (((mask >> lane) & 1) == (pass == 0 ? 1u : 0u)) table[mask] |= lane << (4 * out++);
+      }
+    }
+  }
+  return table;
+}
+alignas(64) constexpr std::array<uint32_t, 256> kPartitionNibbles = partitionNibbles();
+
 struct U64 {
   using K = uint64_t;
   using V = __m512i;
@@ -57,13 +75,13 @@ struct U64 {
   static void store(K* p, V v) { _mm512_storeu_si512(p, v); }
   static V boundVector(K bound) { return _mm512_set1_epi64(static_cast<long long>(bound)); }
   static unsigned lessMask(V v, V bound) { return _mm512_cmplt_epu64_mask(v, bound); }
-  // The lanes < bound compressed to the bottom of a register and the others expanded above them:
-  // compress into a register, never to memory (slow microcode on Zen 4).
+  // One permute by an index vector from a 256-entry table: the lanes < bound first, then the others,
+  // each in lane order. (Two compresses and an expand, even into registers, cost more: 1e6 keys,
+  // one thread, Zen 4: 106 -> 116 M elements/s.)
   static V partitionVector(V v, unsigned mask) {
-    const __mmask8 m = static_cast<__mmask8>(mask);
-    const V low = _mm512_maskz_compress_epi64(m, v);
-    const __mmask8 high = static_cast<__mmask8>(0xFFu << __builtin_popcount(mask));
-    return _mm512_mask_expand_epi64(low, high, _mm512_maskz_compress_epi64(static_cast<__mmask8>(~m), v));
+    const V indices = _mm512_srlv_epi64(_mm512_set1_epi64(static_cast<long long>(kPartitionNibbles[mask])),
+                                        _mm512_setr_epi64(0, 4, 8, 12, 16, 20, 24, 28));
+    return _mm512_permutexvar_epi64(indices, v);
   }
   static V min(V x, V y) { return _mm512_min_epu64(x, y); }
   static V max(V x, V y) { return _mm512_max_epu64(x, y); }
