@@ -198,24 +198,27 @@ std::vector<T> generate(Dist dist, size_t n, uint64_t seed) {
   return v;
 }
 
-// Every distribution, except at the sizes that dominate the run time (1e6, and the parallel sizes
+// Every distribution, except at the sizes that dominate the run time (2.5e5 up, and the parallel sizes
 // under sanitizers): there, the three that reach the most code (random bits, duplicates, specials).
 std::vector<Dist> distsFor(size_t n) {
-  if (n >= 1000000 || (kSanitized && n >= 2 * Config::kMinPerThread)) return {Dist::Uniform, Dist::FewDistinct, Dist::Specials};
+  if (n >= Config::kCountingSort16 - 1 || (kSanitized && n >= 2 * Config::kMinPerThread)) {
+    return {Dist::Uniform, Dist::FewDistinct, Dist::Specials};
+  }
   return kAllDists;
 }
 
-// 0..3, the sorting network sizes of the SIMD paths (16·2^k, key_kernels_*.cc) ±1, a prime, and every
+// 0..3, the sorting network sizes of the SIMD paths (2^k, key_kernels_*.cc) ±1, a prime, and every
 // threshold of config.hpp ±1 (the thread-count steps at k·kMinPerThread included). Under sanitizers,
 // only the first parallel sizes and one large size.
 std::vector<size_t> testSizes() {
   std::set<size_t> sizes = {0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1009};
-  std::vector<size_t> thresholds = {Config::kQuickBaseCase, Config::kNintherThreshold};
+  std::vector<size_t> thresholds = {Config::kQuickBaseCase, Config::kNintherThreshold, Config::kCountingSort8};
   if (kSanitized) {
     sizes.insert({2 * Config::kMinPerThread, 4 * Config::kMinPerThread + 1});
   } else {
     for (size_t t = 1; t <= kMaxThreads; ++t) thresholds.push_back(t * Config::kMinPerThread);
     thresholds.push_back(Config::kBlock);
+    thresholds.push_back(Config::kCountingSort16);
     sizes.insert({65537, 100003});
   }
   for (size_t t : thresholds) sizes.insert({t - 1, t, t + 1});

@@ -66,6 +66,10 @@ struct Config {
   // abort and long enough that polling and per-block bookkeeping cost nothing measurable.
   static constexpr size_t kBlock = PK_SORT_BLOCK;
   static_assert(kBlock >= 1, "BlockSplit divides by it");
+
+  // From these sizes Algorithm::Auto counting-sorts 8- and 16-bit keys (measured: autoAlgorithm).
+  static constexpr size_t kCountingSort8 = 1500;
+  static constexpr size_t kCountingSort16 = 250000;
 };
 
 // How many threads a phase over n elements uses: one per kMinPerThread elements, at most `available`.
@@ -115,27 +119,30 @@ void forEachBlock(const ExecContext& ctx, unsigned threads, const BlockSplit& bl
 inline int introsortDepthLimit(size_t n) { return 2 * static_cast<int>(std::bit_width(n)); }
 
 // The algorithm Algorithm::Auto stands for, from bench/native/sort_bench.cc on an AMD EPYC Zen 4
-// (2 cores, AVX-512 path, one thread, uniform keys; M elements/s, 2026-11-25):
+// (2 cores, AVX-512 path, one thread, uniform keys; M elements/s, 2026-11-25). 8- and 16-bit keys are
+// quicksorted as 32-bit keys (sort.cc):
 //
-//                 n:   100    1e3    1e4    3e4    1e5    1e6
-//   u8   quick         143    120    119    132    135    136
-//        counting       96    332    563    588    593    597
-//   i16  quick         185    130    104     63     57     76
-//        counting      0.2    8.8     18     40    190    637
-//   i32  quick                       335           273    203     (radix 96 / 98 / 82)
-//   i64  quick                       172           138    104     (radix 45 / 44 / 30)
+//                 n:   300   1000   2000    1e4    1e5    2e5    3e5    1e6    1e7
+//   u8   quick         400    352    276    279    355                  343
+//        counting      183    329    419    553    597                  595
+//   i16  quick                454           339    279    265    238    204
+//        counting               1.9          19    102    170    350    638
+//   i32  quick                                     274                  204    172
+//        radix                                     117                  150    127
+//   i64  quick                                     175                  123    105
+//        radix                                      74                   86     65
 //
-// Counting sort wins for 8-bit keys from a few hundred and for 16-bit keys from about as many keys as
-// there are values (its table of 65536 counts is the cost); the SIMD quicksort wins for every wider
-// type at every size, by 2–3x over this LSD radix sort. Merge sort is never faster and is only the
-// stable choice, which plain keys do not need.
+// Counting sort wins for 8-bit keys from about 1500 keys and for 16-bit keys from about 2.5e5 (its
+// table of 65536 counts is the cost); the SIMD quicksort wins for every wider type at every size (this
+// LSD radix sort moves every key once per byte). Merge sort is never faster and is only the stable
+// choice, which plain keys do not need.
 inline Algorithm autoAlgorithm(ElementType type, size_t n) {
   switch (type) {
     case ElementType::Int8:
     case ElementType::Uint8:
-    case ElementType::Uint8Clamped: return n >= 256 ? Algorithm::Radix : Algorithm::Quick;
+    case ElementType::Uint8Clamped: return n >= Config::kCountingSort8 ? Algorithm::Radix : Algorithm::Quick;
     case ElementType::Int16:
-    case ElementType::Uint16: return n >= 65536 ? Algorithm::Radix : Algorithm::Quick;
+    case ElementType::Uint16: return n >= Config::kCountingSort16 ? Algorithm::Radix : Algorithm::Quick;
     default: return Algorithm::Quick;
   }
 }

@@ -3,8 +3,9 @@
 //   Count   one pass counts every digit of every key (per thread), so a digit that is the same in all
 //           keys is skipped: its pass would not move anything
 //   Passes  for each remaining digit, from the lowest: each thread counts that digit in its own
-//           contiguous range, then scatters the range to the other buffer at the offsets that the
-//           counts of every thread give it (so equal digits keep their order: stable)
+//           contiguous range (on one thread, Count's counts serve every pass), then scatters the
+//           range to the other buffer at the offsets that the counts of every thread give it (so
+//           equal digits keep their order: stable)
 //
 // An odd number of passes leaves the keys in the scratch buffer: one last parallel copy moves them.
 #pragma once
@@ -31,15 +32,16 @@ void radixSort(K* keys, K* scratch, size_t n, const ExecContext& ctx) {
   // Count.
   std::vector<std::array<Counts, kDigits>> all(threads);
   ctx.parallelFor(threads, [&](size_t t) {
-    auto& counts = all[t];
-    for (auto& c : counts) c.fill(0);
-    for (size_t block = rangeBegin(t); block < rangeBegin(t + 1); block += Config::kBlock) {
+    std::array<Counts, kDigits> counts{};  // local, as in the passes below
+    for (size_t block = rangeBegin(t), rangeEnd = rangeBegin(t + 1); block < rangeEnd; block += Config::kBlock) {
       ctx.throwIfCancelled();
-      const size_t end = std::min(rangeBegin(t + 1), block + Config::kBlock);
+      const size_t end = std::min(rangeEnd, block + Config::kBlock);
       for (size_t i = block; i < end; ++i) {
-        for (size_t d = 0; d < kDigits; ++d) ++counts[d][(keys[i] >> (8 * d)) & 0xFF];
+        const K key = keys[i];
+        for (size_t d = 0; d < kDigits; ++d) ++counts[d][(key >> (8 * d)) & 0xFF];
       }
     }
+    all[t] = counts;
   });
   std::vector<size_t> passes;
   for (size_t d = 0; d < kDigits; ++d) {
@@ -56,13 +58,19 @@ void radixSort(K* keys, K* scratch, size_t n, const ExecContext& ctx) {
   for (size_t d : passes) {
     ctx.throwIfCancelled();
     const unsigned shift = static_cast<unsigned>(8 * d);
-    if (from == keys && d == passes.front()) {
-      // The keys are still where Count saw them: its counts are this pass's.
+    if (threads == 1 || (from == keys && d == passes.front())) {
+      // The keys are still where Count saw them, or one range holds them all (and its counts do not
+      // depend on their order): Count's counts are this pass's.
       for (unsigned t = 0; t < threads; ++t) offsets[t] = all[t][d];
     } else {
       ctx.parallelFor(threads, [&](size_t t) {
-        offsets[t].fill(0);
-        for (size_t i = rangeBegin(t); i < rangeBegin(t + 1); ++i) ++offsets[t][(from[i] >> shift) & 0xFF];
+        // Counted in a local table with local bounds: through the captured references the compiler
+        // must assume every increment may change them, and recomputed the range end (a division) per
+        // key, which made this pass slower than the scatter.
+        Counts counts{};
+        const K* const keysOf = from;
+        for (size_t i = rangeBegin(t), end = rangeBegin(t + 1); i < end; ++i) ++counts[(keysOf[i] >> shift) & 0xFF];
+        offsets[t] = counts;
       });
     }
     // Exclusive prefix sums in (digit, thread) order: thread t's keys of digit v follow those of the
@@ -71,13 +79,17 @@ void radixSort(K* keys, K* scratch, size_t n, const ExecContext& ctx) {
       for (unsigned t = 0; t < threads; ++t) position += std::exchange(offsets[t][v], position);
     }
     ctx.parallelFor(threads, [&](size_t t) {
-      Counts& next = offsets[t];
-      for (size_t block = rangeBegin(t); block < rangeBegin(t + 1); block += Config::kBlock) {
+      // A local copy of the offsets: 64-bit keys and size_t offsets may alias, so through offsets[t]
+      // every store of a key would force the next offset to be reloaded.
+      Counts next = offsets[t];
+      const K* const source = from;
+      K* const target = to;
+      for (size_t block = rangeBegin(t), rangeEnd = rangeBegin(t + 1); block < rangeEnd; block += Config::kBlock) {
         ctx.throwIfCancelled();
-        const size_t end = std::min(rangeBegin(t + 1), block + Config::kBlock);
+        const size_t end = std::min(rangeEnd, block + Config::kBlock);
         for (size_t i = block; i < end; ++i) {
-          const K key = from[i];
-          to[next[(key >> shift) & 0xFF]++] = key;
+          const K key = source[i];
+          target[next[(key >> shift) & 0xFF]++] = key;
         }
       }
     });
