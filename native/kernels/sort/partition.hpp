@@ -44,11 +44,11 @@ K choosePivot(const K* a, size_t n) {
   return medianOf3(medianOf3(at(0), at(1), at(2)), medianOf3(at(3), at(4), at(5)), medianOf3(at(6), at(7), at(8)));
 }
 
-// The pivot of a parallel level, taken from a[0, n), n >= 1: the median of
-// Config::kParallelPivotSample stratified samples (fewer if n is smaller). Reads only.
-template <class K>
+// A pivot taken from a[0, n), n >= 1: the median of kSample stratified samples (fewer if n is
+// smaller); by default Config::kParallelPivotSample, for a parallel level. Reads only.
+template <class K, size_t kSample = Config::kParallelPivotSample>
 K samplePivot(const K* a, size_t n) {
-  std::array<K, Config::kParallelPivotSample> sample{};
+  std::array<K, kSample> sample{};
   const size_t count = std::min(sample.size(), n);
   const size_t stride = n / count;
   for (size_t i = 0; i < count; ++i) sample[i] = a[i * stride + sampleOffset(n, i, stride)];

@@ -50,7 +50,7 @@ void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const Ex
     // Subtrees below kBlock keys run unpolled: at most ~kBlock·log2(kBlock) steps.
     if (n >= Config::kBlock) ctx.throwIfCancelled();
     // Sample.
-    const K pivot = n >= Config::kSampledPivotThreshold ? samplePivot(a, n) : choosePivot(a, n);
+    const K pivot = n >= Config::kSampledPivotThreshold ? samplePivot<K, Config::kSequentialPivotSample>(a, n) : choosePivot(a, n);
     // Partition.
     const size_t m = kernels.partition(a, n, pivot);
     if (m == 0) {
