@@ -1,8 +1,9 @@
-// The quicksort kernels of every SIMD path this CPU can run (key_kernels.hpp), called through their
-// tables directly, whatever PARALLEL_KERNELS_SIMD says: the sorting networks at every size they
-// cover, the partition around its vector thresholds and at extreme bounds, and whole quicksorts on
-// 1 and 2 threads over the distributions that stress pivots (the median-of-3 killer included),
-// each against std::sort.
+// The quicksort kernel tables (key_kernels.hpp), the scalar one and every SIMD one this CPU can run,
+// called directly, whatever PARALLEL_KERNELS_SIMD says: the sorting networks at every size they
+// cover, the partition at every length past its vector thresholds, at extreme bounds and over every
+// lane mask, and whole quicksorts on 1 and 2 threads over the distributions that stress pivots (the
+// median-of-3 killer included), each against std::sort. And the dispatch: each target resolves to its
+// own table, so a SIMD path cannot silently fall back to the scalar table.
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
@@ -24,12 +25,22 @@ namespace {
 using pk::cpu::SimdTarget;
 using namespace pk::sort;
 
-// Every target at or below what the CPU supports.
-std::vector<SimdTarget> runnableTargets() {
-  std::vector<SimdTarget> targets{SimdTarget::Baseline};
-  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx2) targets.push_back(SimdTarget::Avx2);
-  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx512) targets.push_back(SimdTarget::Avx512);
-  return targets;
+struct Path {
+  std::string name;
+  const KeyKernelTable* table;
+};
+
+// The scalar table and every SIMD table this CPU can run, named directly rather than through
+// keyKernelsFor, so a dispatch mistake cannot hide a table from these tests.
+std::vector<Path> runnablePaths() {
+  std::vector<Path> paths{{"scalar", &baselineKeyKernels()}};
+#if defined(__x86_64__)
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx2) paths.push_back({"avx2", &avx2KeyKernels()});
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx512) paths.push_back({"avx512", &avx512KeyKernels()});
+#elif defined(__aarch64__)
+  paths.push_back({"neon", &neonKeyKernels()});
+#endif
+  return paths;
 }
 
 // Keys from a small range (many duplicates), the full range, or the two extremes only.
@@ -44,13 +55,13 @@ std::vector<K> randomKeys(size_t n, int kind, std::mt19937_64& rng) {
 }
 
 template <class K>
-std::string where(SimdTarget target, size_t n, const char* what) {
-  return std::string(pk::cpu::simdTargetName(target)) + " u" + std::to_string(8 * sizeof(K)) + " n=" + std::to_string(n) + " " + what;
+std::string where(const Path& path, size_t n, const char* what) {
+  return path.name + " u" + std::to_string(8 * sizeof(K)) + " n=" + std::to_string(n) + " " + what;
 }
 
 template <class K>
-void checkNetworks(SimdTarget target) {
-  const KeyKernels<K>& kernels = kernelsOf<K>(keyKernelsFor(target));
+void checkNetworks(const Path& path) {
+  const KeyKernels<K>& kernels = kernelsOf<K>(*path.table);
   std::mt19937_64 rng(7);
   for (size_t n = 0; n <= kernels.smallMax; ++n) {
     for (int kind = 0; kind < 3; ++kind) {
@@ -59,32 +70,72 @@ void checkNetworks(SimdTarget target) {
       std::vector<K> expected = keys;
       std::sort(expected.begin() + 1, expected.end() - 1);
       kernels.sortSmall(keys.data() + 1, n);
-      CHECK(keys == expected, where<K>(target, n, "sortSmall"));
+      CHECK(keys == expected, where<K>(path, n, "sortSmall"));
     }
   }
 }
 
+// Partitions input[1, size - 1) around bound; the keys at either end catch writes outside the range.
 template <class K>
-void checkPartition(SimdTarget target) {
-  const KeyKernels<K>& kernels = kernelsOf<K>(keyKernelsFor(target));
+void checkPartitionOf(const Path& path, const std::vector<K>& input, K bound) {
+  const KeyKernels<K>& kernels = kernelsOf<K>(*path.table);
+  const size_t n = input.size() - 2;
+  std::vector<K> keys = input;
+  const size_t m = kernels.partition(keys.data() + 1, n, bound);
+  const size_t below = static_cast<size_t>(std::count_if(input.begin() + 1, input.end() - 1, [&](K k) { return k < bound; }));
+  CHECK(m == below, where<K>(path, n, "partition count"));
+  CHECK(std::all_of(keys.begin() + 1, keys.begin() + 1 + m, [&](K k) { return k < bound; }), where<K>(path, n, "partition left"));
+  CHECK(std::all_of(keys.begin() + 1 + m, keys.end() - 1, [&](K k) { return k >= bound; }), where<K>(path, n, "partition right"));
+  CHECK(keys.front() == input.front() && keys.back() == input.back(), where<K>(path, n, "partition bounds"));
+  std::vector<K> sortedIn = input, sortedOut = keys;
+  std::sort(sortedIn.begin(), sortedIn.end());
+  std::sort(sortedOut.begin(), sortedOut.end());
+  CHECK(sortedIn == sortedOut, where<K>(path, n, "partition keeps the keys"));
+}
+
+// Every length up to past the largest vector threshold (2·4 vectors: 128 u32 keys on AVX-512, 16 u64
+// keys on NEON), so each path meets its threshold and every tail length n % N, then two long ones.
+template <class K>
+void checkPartition(const Path& path) {
   std::mt19937_64 rng(11);
   constexpr K kMax = std::numeric_limits<K>::max();
-  for (size_t n : std::initializer_list<size_t>{0, 1, 7, 31, 32, 33, 63, 64, 65, 127, 128, 129, 130, 255, 256, 257, 1000, 4099}) {
+  std::vector<size_t> lengths(262);
+  std::iota(lengths.begin(), lengths.end(), size_t{0});
+  lengths.insert(lengths.end(), {1000, 4099});
+  for (size_t n : lengths) {
     for (int kind = 0; kind < 3; ++kind) {
       const std::vector<K> input = randomKeys<K>(n + 2, kind, rng);
-      for (K bound : {K(0), K(1), K(3), K(kMax / 2), kMax, n ? input[1 + rng() % n] : K(5)}) {
-        std::vector<K> keys = input;
-        const size_t m = kernels.partition(keys.data() + 1, n, bound);
-        const size_t below = static_cast<size_t>(std::count_if(input.begin() + 1, input.end() - 1, [&](K k) { return k < bound; }));
-        CHECK(m == below, where<K>(target, n, "partition count"));
-        CHECK(std::all_of(keys.begin() + 1, keys.begin() + 1 + m, [&](K k) { return k < bound; }), where<K>(target, n, "partition left"));
-        CHECK(std::all_of(keys.begin() + 1 + m, keys.end() - 1, [&](K k) { return k >= bound; }), where<K>(target, n, "partition right"));
-        CHECK(keys.front() == input.front() && keys.back() == input.back(), where<K>(target, n, "partition bounds"));
-        std::vector<K> sortedIn = input, sortedOut = keys;
-        std::sort(sortedIn.begin(), sortedIn.end());
-        std::sort(sortedOut.begin(), sortedOut.end());
-        CHECK(sortedIn == sortedOut, where<K>(target, n, "partition keeps the keys"));
+      for (K bound : {K(0), K(1), K(3), K(kMax / 2), kMax, n ? input[1 + rng() % n] : K(5)}) checkPartitionOf<K>(path, input, bound);
+    }
+  }
+}
+
+// Every comparison mask of vectors of 2, 4 and 8 keys, each mask in several places (held at the ends,
+// read in the loop's blocks and one at a time), with distinct keys spread over all their bytes: a
+// wrong permutation for any one mask, even one that mixes bytes of two lanes, loses or duplicates a
+// key. Every vector load is at a multiple of N keys from the start and reads keys not yet
+// overwritten, so with N == lanes each group below is one vector and one mask. (AVX-512's 16 u32
+// lanes have 65536 masks: only the random partitions above sample those.)
+template <class K>
+void checkPartitionMasks(const Path& path) {
+  constexpr K bound = K(K{1} << (8 * sizeof(K) - 1));
+  // Odd, so multiplying by it permutes the keys below bound: distinct keys from distinct positions.
+  constexpr K kSpread = K(0x9E3779B97F4A7C15u);
+  for (size_t lanes : {size_t{2}, size_t{4}, size_t{8}}) {
+    const size_t masks = size_t{1} << lanes;
+    const size_t groups = 3 * masks + 5;
+    for (size_t tail : {size_t{0}, size_t{3}}) {
+      const size_t n = groups * lanes + tail;
+      std::vector<K> input(n + 2);
+      input.front() = K(0);
+      input.back() = K(~K{0});
+      for (size_t i = 0; i < n; ++i) {
+        const size_t mask = (i / lanes) % masks, lane = i % lanes;
+        const bool less = i < groups * lanes && (mask >> lane & 1);
+        const K key = K(K(i + 1) * kSpread) & K(bound - 1);
+        input[1 + i] = less ? key : K(bound | key);
       }
+      checkPartitionOf<K>(path, input, bound);
     }
   }
 }
@@ -111,11 +162,16 @@ std::vector<K> distribution(int dist, size_t n, std::mt19937_64& rng) {
   return keys;
 }
 
+// Every length up to just past twice the networks (one partition, then a network each side), then
+// larger ones up to the parallel partition.
 template <class K>
-void checkQuickSort(SimdTarget target, std::vector<std::unique_ptr<pk::ThreadPool>>& pools) {
-  const KeyKernelTable& table = keyKernelsFor(target);
+void checkQuickSort(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool>>& pools) {
+  const KeyKernelTable& table = *path.table;
   std::mt19937_64 rng(13);
-  for (size_t n : {size_t{100}, size_t{1000}, size_t{5000}, 2 * Config::kMinPerThread + 1, size_t{200003}}) {
+  std::vector<size_t> lengths(2 * kernelsOf<K>(table).smallMax + 3);
+  std::iota(lengths.begin(), lengths.end(), size_t{0});
+  lengths.insert(lengths.end(), {size_t{100}, size_t{1000}, size_t{5000}, 2 * Config::kMinPerThread + 1, size_t{200003}});
+  for (size_t n : lengths) {
     for (int dist = 0; dist < 8; ++dist) {
       const std::vector<K> input = distribution<K>(dist, n, rng);
       std::vector<K> expected = input;
@@ -123,23 +179,48 @@ void checkQuickSort(SimdTarget target, std::vector<std::unique_ptr<pk::ThreadPoo
       for (unsigned threads : {1u, 2u}) {
         std::vector<K> keys = input;
         quickSort(keys.data(), n, pools[threads - 1]->context(threads), table);
-        CHECK(keys == expected, where<K>(target, n, "quickSort") << " dist=" << dist << " threads=" << threads);
+        CHECK(keys == expected, where<K>(path, n, "quickSort") << " dist=" << dist << " threads=" << threads);
       }
     }
   }
 }
 
+TEST("sort simd: each target resolves to its own table") {
+#if defined(__x86_64__)
+  CHECK(&keyKernelsFor(SimdTarget::Baseline) == &baselineKeyKernels());
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx2) CHECK(&keyKernelsFor(SimdTarget::Avx2) == &avx2KeyKernels());
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx512) CHECK(&keyKernelsFor(SimdTarget::Avx512) == &avx512KeyKernels());
+#elif defined(__aarch64__)
+  // NEON is arm64's baseline: networks of 16 q registers, 4 u32 or 2 u64 keys each.
+  const KeyKernelTable& table = keyKernelsFor(SimdTarget::Baseline);
+  CHECK(&table == &neonKeyKernels());
+  CHECK(&table != &baselineKeyKernels());
+  CHECK(table.u32.smallMax == 64, table.u32.smallMax);
+  CHECK(table.u64.smallMax == 32, table.u64.smallMax);
+#else
+  CHECK(&keyKernelsFor(SimdTarget::Baseline) == &baselineKeyKernels());
+#endif
+  CHECK(&keyKernels() == &keyKernelsFor(pk::cpu::simdTarget()));
+}
+
 TEST("sort simd: sorting networks of every path, every size") {
-  for (SimdTarget target : runnableTargets()) {
-    checkNetworks<uint32_t>(target);
-    checkNetworks<uint64_t>(target);
+  for (const Path& path : runnablePaths()) {
+    checkNetworks<uint32_t>(path);
+    checkNetworks<uint64_t>(path);
   }
 }
 
-TEST("sort simd: partitions of every path around the vector thresholds") {
-  for (SimdTarget target : runnableTargets()) {
-    checkPartition<uint32_t>(target);
-    checkPartition<uint64_t>(target);
+TEST("sort simd: partitions of every path at every length past the vector thresholds") {
+  for (const Path& path : runnablePaths()) {
+    checkPartition<uint32_t>(path);
+    checkPartition<uint64_t>(path);
+  }
+}
+
+TEST("sort simd: partitions of every path over every lane mask") {
+  for (const Path& path : runnablePaths()) {
+    checkPartitionMasks<uint32_t>(path);
+    checkPartitionMasks<uint64_t>(path);
   }
 }
 
@@ -147,9 +228,9 @@ TEST("sort simd: quicksort on every path, 1 and 2 threads, adversarial distribut
   std::vector<std::unique_ptr<pk::ThreadPool>> pools;
   pools.push_back(std::make_unique<pk::ThreadPool>(1));
   pools.push_back(std::make_unique<pk::ThreadPool>(2));
-  for (SimdTarget target : runnableTargets()) {
-    checkQuickSort<uint32_t>(target, pools);
-    checkQuickSort<uint64_t>(target, pools);
+  for (const Path& path : runnablePaths()) {
+    checkQuickSort<uint32_t>(path, pools);
+    checkQuickSort<uint64_t>(path, pools);
   }
 }
 

@@ -1,4 +1,5 @@
-// The baseline (scalar) quicksort kernels, and the choice of the table for the process.
+// The scalar quicksort kernels (the Baseline target's on x86-64; NEON's, in key_kernels_neon.cc, on
+// arm64), and the choice of the table for the process.
 #include "kernels/sort/key_kernels.hpp"
 
 #include <cstdint>
@@ -20,7 +21,11 @@ const KeyKernelTable& keyKernelsFor(pk::cpu::SimdTarget target) {
     case pk::cpu::SimdTarget::Avx512: return avx512KeyKernels();
     case pk::cpu::SimdTarget::Avx2: return avx2KeyKernels();
 #endif
+#if defined(__aarch64__)
+    default: return neonKeyKernels();
+#else
     default: return kBaseline;
+#endif
   }
 }
 

@@ -6,8 +6,9 @@
 //   partition  moves the keys < bound before the others and returns how many there are
 //   sortSmall  sorts a range of at most smallMax keys (sorting networks in registers)
 //
-// The AVX2 and AVX-512 tables live in their own translation units (key_kernels_avx2.cc,
-// key_kernels_avx512.cc), compiled with their own flags from one source (key_kernels-inl.hpp).
+// The SIMD tables live in their own translation units (key_kernels_avx2.cc, key_kernels_avx512.cc,
+// compiled with their own flags, and key_kernels_neon.cc, arm64's baseline), all from one source
+// (key_kernels-inl.hpp).
 #pragma once
 
 #include <cstddef>
@@ -36,11 +37,16 @@ const KeyKernelTable& keyKernels();
 // benchmarks that force each path).
 const KeyKernelTable& keyKernelsFor(pk::cpu::SimdTarget target);
 
-// Per-target tables, defined in their own translation units (x86-64 only for the SIMD ones).
+// Per-target tables, defined in their own translation units. baselineKeyKernels() is the scalar table
+// everywhere: the Baseline target's on x86-64, where on arm64 the Baseline target's is NEON's (NEON
+// being part of every AArch64 CPU).
 const KeyKernelTable& baselineKeyKernels();
 #if defined(__x86_64__)
 const KeyKernelTable& avx2KeyKernels();
 const KeyKernelTable& avx512KeyKernels();
+#endif
+#if defined(__aarch64__)
+const KeyKernelTable& neonKeyKernels();
 #endif
 
 // Templated access for the kernels that are written once for both key widths.

@@ -23,14 +23,27 @@ K medianOf3(K x, K y, K z) {
 // of k equal strata. Evenly spaced positions alias with periodic inputs (a[i] = i % p picked nine
 // nearly equal keys, and every level split off ~1%, ending in heapsort); stratified ones still spread
 // over the range, so presorted input still gets a near-median pivot. The offsets need not be
-// unpredictable, and cannot change the result: equal keys are indistinguishable.
-inline size_t sampleOffset(size_t n, size_t i, size_t stride) {
-  uint64_t x = (uint64_t{n} << 16) + i + 0x9E3779B97F4A7C15u;  // splitmix64's finalizer
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-  // Scaled into [0, stride) by a multiply, not a modulo: a division per sample was 4% of a sort.
-  return static_cast<size_t>((static_cast<unsigned __int128>(x ^ (x >> 31)) * stride) >> 64);
-}
+// unpredictable, and cannot change the result: equal keys are indistinguishable. One hash of n per
+// range, then a Weyl sequence (adding the golden ratio) per sample, which is cheaper than a hash each.
+class SampleOffsets {
+ public:
+  SampleOffsets(size_t n, size_t stride) : stride_(stride) {
+    uint64_t x = uint64_t{n} + 0x9E3779B97F4A7C15u;  // splitmix64's finalizer
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
+    state_ = x ^ (x >> 31);
+  }
+  // The offset of the next sample in [0, stride): scaled by a multiply, not a modulo (a division per
+  // sample was another 4%).
+  size_t next() {
+    state_ += 0x9E3779B97F4A7C15u;
+    return static_cast<size_t>((static_cast<unsigned __int128>(state_) * stride_) >> 64);
+  }
+
+ private:
+  uint64_t state_;
+  size_t stride_;
+};
 
 // A pivot value taken from a[0, n), n >= 1: the median of the first, middle and last keys, or from
 // Config::kNintherThreshold the ninther (median of three medians of three) of nine stratified
@@ -40,8 +53,10 @@ template <class K>
 K choosePivot(const K* a, size_t n) {
   if (n < Config::kNintherThreshold) return medianOf3(a[0], a[n / 2], a[n - 1]);
   const size_t stride = n / 9;
-  const auto at = [&](size_t i) { return a[i * stride + sampleOffset(n, i, stride)]; };
-  return medianOf3(medianOf3(at(0), at(1), at(2)), medianOf3(at(3), at(4), at(5)), medianOf3(at(6), at(7), at(8)));
+  SampleOffsets offsets(n, stride);
+  K s[9];
+  for (size_t i = 0; i < 9; ++i) s[i] = a[i * stride + offsets.next()];
+  return medianOf3(medianOf3(s[0], s[1], s[2]), medianOf3(s[3], s[4], s[5]), medianOf3(s[6], s[7], s[8]));
 }
 
 // A pivot taken from a[0, n), n >= 1: the median of kSample stratified samples (fewer if n is
@@ -51,7 +66,8 @@ K samplePivot(const K* a, size_t n) {
   std::array<K, kSample> sample{};
   const size_t count = std::min(sample.size(), n);
   const size_t stride = n / count;
-  for (size_t i = 0; i < count; ++i) sample[i] = a[i * stride + sampleOffset(n, i, stride)];
+  SampleOffsets offsets(n, stride);
+  for (size_t i = 0; i < count; ++i) sample[i] = a[i * stride + offsets.next()];
   const auto median = sample.begin() + count / 2;
   std::nth_element(sample.begin(), median, sample.begin() + count);
   return *median;
