@@ -49,8 +49,8 @@ T uniformValue(std::mt19937_64& rng) {
   }
 }
 
-// The distributions of the tests: uniform, sorted, reversed, all equal, few distinct, organ pipe,
-// sawtooth, and the median-of-three killer.
+// The distributions of the tests: uniform, sorted, reversed, all equal, few distinct, skewed (half the
+// keys one value), organ pipe, sawtooth, and the median-of-three killer.
 template <class T>
 std::vector<T> makeData(const std::string& dist, size_t n) {
   std::mt19937_64 rng(42);
@@ -60,6 +60,7 @@ std::vector<T> makeData(const std::string& dist, size_t n) {
   if (dist == "reversed") std::sort(v.begin(), v.end(), std::greater<T>());
   if (dist == "equal") std::fill(v.begin(), v.end(), v[0]);
   if (dist == "few") for (auto& x : v) x = static_cast<T>(rng() % 16);
+  if (dist == "skewed") for (auto& x : v) x = rng() % 2 ? v[0] : x;
   if (dist == "organpipe") for (size_t i = 0; i < n; ++i) v[i] = static_cast<T>(std::min(i, n - 1 - i) % 100000);
   if (dist == "sawtooth") for (size_t i = 0; i < n; ++i) v[i] = static_cast<T>(i % 1000);
   if (dist == "m3killer") {
@@ -191,7 +192,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!options.dists) return 0;
-  for (const char* dist : {"sorted", "reversed", "equal", "few", "organpipe", "sawtooth", "m3killer"}) {
+  for (const char* dist : {"sorted", "reversed", "equal", "few", "skewed", "organpipe", "sawtooth", "m3killer"}) {
     for (const auto& type : options.types) {
       for (unsigned t : options.threads) benchType(type, dist, 1000000, t, pool);
     }

@@ -109,9 +109,9 @@ std::vector<uint32_t> referenceArgsort(const std::vector<T>& values, bool descen
 
 // ---- Inputs ----
 
-enum class Dist { Uniform, Sorted, Reversed, AllEqual, FewDistinct, OrganPipe, Sawtooth, Specials };
-const std::vector<Dist> kAllDists = {Dist::Uniform,     Dist::Sorted,    Dist::Reversed, Dist::AllEqual,
-                                     Dist::FewDistinct, Dist::OrganPipe, Dist::Sawtooth, Dist::Specials};
+enum class Dist { Uniform, Sorted, Reversed, AllEqual, FewDistinct, Skewed, OrganPipe, Sawtooth, Specials };
+const std::vector<Dist> kAllDists = {Dist::Uniform, Dist::Sorted,    Dist::Reversed, Dist::AllEqual, Dist::FewDistinct,
+                                     Dist::Skewed,  Dist::OrganPipe, Dist::Sawtooth, Dist::Specials};
 
 const char* distName(Dist dist) {
   switch (dist) {
@@ -120,6 +120,7 @@ const char* distName(Dist dist) {
     case Dist::Reversed: return "reversed";
     case Dist::AllEqual: return "all-equal";
     case Dist::FewDistinct: return "few-distinct";
+    case Dist::Skewed: return "skewed";
     case Dist::OrganPipe: return "organ-pipe";
     case Dist::Sawtooth: return "sawtooth";
     case Dist::Specials: return "specials";
@@ -176,6 +177,12 @@ std::vector<T> generate(Dist dist, size_t n, uint64_t seed) {
     case Dist::FewDistinct: {
       const T pool[] = {randomValue<T>(rng), randomValue<T>(rng), randomValue<T>(rng), randomValue<T>(rng)};
       for (T& x : v) x = pool[rng() % 4];
+      break;
+    }
+    case Dist::Skewed: {
+      // Half the keys one value, the rest random: the pivot's copies all land on one side.
+      const T common = randomValue<T>(rng);
+      for (T& x : v) x = rng() % 2 ? common : randomValue<T>(rng);
       break;
     }
     case Dist::OrganPipe:

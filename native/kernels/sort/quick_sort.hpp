@@ -12,7 +12,8 @@
 //
 // Duplicates cannot stall it: when nothing is below the pivot, the pivot is the minimum, and one more
 // pass (keys < pivot + 1, i.e. equal to it) moves all its copies to the front, where they are already
-// in their final place.
+// in their final place. At a parallel level, the side made heavy by many copies of its pivot sheds
+// them the same way, so the threads share the rest evenly on skewed data too.
 #pragma once
 
 #include <algorithm>
@@ -101,13 +102,31 @@ void parallelQuickSort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, 
       n -= equal;
       continue;
     }
+    // Every copy of the pivot goes right: when many keys share it (skewed data, say half the keys one
+    // value), that side holds far more than its share. Its keys equal to the pivot are already in
+    // their final place, so one more pass moves them to its front and out of the work.
+    K* right = a + m;
+    size_t rightLength = n - m;
+    if (rightLength > n / 2 + n / 8 && pivot != std::numeric_limits<K>::max()) {
+      const size_t equal = parallelPartition(
+          right, rightLength, [&](K* block, size_t length) { return kernels.partition(block, length, K(pivot + 1)); },
+          threads, ctx);
+      right += equal;
+      rightLength -= equal;
+      if (rightLength == 0) {
+        n = m;
+        continue;
+      }
+    }
     // Recurse.
-    const unsigned leftThreads = static_cast<unsigned>(std::clamp<size_t>((threads * m + n / 2) / n, 1, threads - 1));
+    const size_t work = m + rightLength;
+    const unsigned leftThreads =
+        static_cast<unsigned>(std::clamp<size_t>((threads * m + work / 2) / work, 1, threads - 1));
     ctx.parallelFor(2, [&](size_t side) {
       if (side == 0) {
         parallelQuickSort(a, m, depth, kernels, ctx.withThreads(leftThreads));
       } else {
-        parallelQuickSort(a + m, n - m, depth, kernels, ctx.withThreads(threads - leftThreads));
+        parallelQuickSort(right, rightLength, depth, kernels, ctx.withThreads(threads - leftThreads));
       }
     });
     return;
