@@ -13,7 +13,7 @@ import {
 const BACKENDS = ['native', 'workers', 'js'];
 const ALGORITHMS = ['auto', 'merge', 'quick', 'radix'];
 const SMALL = [0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 97, 127, 128, 129, 255, 256, 257,
-  511, 512, 513, 1009, 1023, 1024, 1025];
+  511, 512, 513, 1009, 1023, 1024, 1025, 1499, 1500, 1501];
 const LARGE = [4095, 4096, 4097, 10007, 65535, 65536, 65537, 100003];
 // Below 16384 elements the workers backend sorts on the calling thread with the js kernels, which
 // the js rows cover size by size; a few small sizes check that hand-off.

@@ -7,8 +7,10 @@
 //   lessMask(v, bound)         bit i set iff v[i] < bound
 //   partitionVector(v, mask)   the lanes of mask first, then the others, each in lane order
 //   min, max                   lane-wise
-//   xorLanes<J>(v)             lane i takes lane i ^ J
+//   xorLanes<J>(v)             lane i takes lane i ^ J (every J < N with kLaneMajor, else powers of 2)
 //   blend<kMask>(x, y)         lane i from x where bit i of kMask is set, else from y
+//   kLaneMajor, transpose      optional: opts in to the lane-major networks (below), whose output
+//                              transpose(V (&)[N]) turns from columns into rows
 //
 // Everything here is a template over T, so no function of this file is shared (ODR-merged) between
 // translation units compiled for different instruction sets.
@@ -145,8 +147,81 @@ inline void bitonicSort(typename T::V (&v)[M]) {
   if constexpr (K < M * T::N) bitonicSort<T, M, K * 2>(v);
 }
 
-// Sorts a[0, n), n <= M·N, in M registers: padded with the largest key, which sorts last.
-template <class T, size_t M>
+// ---- Lane-major networks ----
+//
+// The bitonic sort above numbers the keys row by row (register r, lane i is key r·N + i), so every
+// stage ends with log2(N) passes inside registers, each a shuffle, a min, a max and a blend per
+// register. Numbering them column by column instead (key x = i·M + r lives in register r, lane i)
+// turns every pass over distances below M into plain min/max between whole registers, and leaves
+// the shuffles to the few passes over larger distances. Every compare-exchange puts the smaller key
+// at the lower number: each merge stage begins with a "flip" pass (x against x ^ (2K - 1)) instead
+// of alternating directions. The keys come out sorted column by column, and N×N transposes put them
+// back in rows. Needs M >= N, T::xorLanes<J> for every J < N (lane reversals included) and
+// T::transpose (an N×N block of registers).
+
+// The mask of the lanes i with (i & kBit) == 0.
+template <class T, size_t kBit>
+constexpr unsigned lanesWithBitClear() {
+  unsigned mask = 0;
+  for (size_t i = 0; i < T::N; ++i) mask |= ((i & kBit) == 0 ? 1u : 0u) << i;
+  return mask;
+}
+
+// One half-cleaner pass (distance J) and the smaller ones after it.
+template <class T, size_t M, size_t J>
+inline void laneMajorHalfCleaner(typename T::V (&v)[M]) {
+  if constexpr (J >= M) {
+    constexpr size_t L = J / M;  // pairs of lanes i, i ^ L inside each register
+    constexpr unsigned lowerLanes = lanesWithBitClear<T, L>();
+    for (size_t r = 0; r < M; ++r) {
+      const auto other = T::template xorLanes<L>(v[r]);
+      v[r] = T::template blend<lowerLanes>(T::min(v[r], other), T::max(v[r], other));
+    }
+  } else {
+    for (size_t r = 0; r < M; ++r) {
+      if (r & J) continue;
+      const auto lo = T::min(v[r], v[r + J]);
+      v[r + J] = T::max(v[r], v[r + J]);
+      v[r] = lo;
+    }
+  }
+  if constexpr (J > 1) laneMajorHalfCleaner<T, M, J / 2>(v);
+}
+
+// Merges sorted blocks of K keys into sorted blocks of 2K, then goes on to 4K, up to all M·N keys.
+template <class T, size_t M, size_t K = 1>
+inline void laneMajorSort(typename T::V (&v)[M]) {
+  if constexpr (2 * K <= M) {
+    // Flip between registers r and r ^ (2K - 1), r below the middle of its block.
+    for (size_t r = 0; r < M; ++r) {
+      if (r & K) continue;
+      const size_t partner = r ^ (2 * K - 1);
+      const auto lo = T::min(v[r], v[partner]);
+      v[partner] = T::max(v[r], v[partner]);
+      v[r] = lo;
+    }
+  } else {
+    // Flip between register r, lane i and register M - 1 - r, lane i ^ F: the key in the lane whose
+    // bit K/M is clear has the lower number and takes the minimum.
+    constexpr size_t F = 2 * K / M - 1;
+    constexpr unsigned lowerLanes = lanesWithBitClear<T, K / M>();
+    for (size_t r = 0; r < M / 2; ++r) {
+      const auto partner = T::template xorLanes<F>(v[M - 1 - r]);
+      const auto lo = T::min(v[r], partner);
+      const auto hi = T::max(v[r], partner);
+      v[r] = T::template blend<lowerLanes>(lo, hi);
+      v[M - 1 - r] = T::template xorLanes<F>(T::template blend<lowerLanes>(hi, lo));
+    }
+  }
+  if constexpr (K > 1) laneMajorHalfCleaner<T, M, K / 2>(v);
+  if constexpr (2 * K < M * T::N) laneMajorSort<T, M, 2 * K>(v);
+}
+
+// ---- Small ranges ----
+
+// Sorts a[0, n), n <= M·N, in M registers, padded with the largest key (which sorts last), with the
+// row-major bitonic network or the lane-major one (M >= N).
+template <class T, size_t M, bool kLaneMajor>
 void sortInRegisters(typename T::K* a, size_t n) {
   using Key = typename T::K;
   constexpr size_t N = T::N;
@@ -155,19 +230,36 @@ void sortInRegisters(typename T::K* a, size_t n) {
   for (size_t i = n; i < M * N; ++i) buffer[i] = Key(~Key{0});
   typename T::V v[M];
   for (size_t r = 0; r < M; ++r) v[r] = T::load(buffer + r * N);
-  bitonicSort<T, M>(v);
-  for (size_t r = 0; r < M; ++r) T::store(buffer + r * N, v[r]);
+  if constexpr (kLaneMajor) {
+    static_assert(M >= N, "the lane-major network numbers lanes above registers");
+    laneMajorSort<T, M>(v);
+    // Key x is in register x % M, lane x / M. Transposed by blocks of N registers, block b's lane i
+    // holds keys i·M + b·N onwards: N keys in a row.
+    for (size_t b = 0; b < M / N; ++b) {
+      typename T::V block[N];
+      for (size_t r = 0; r < N; ++r) block[r] = v[b * N + r];
+      T::transpose(block);
+      for (size_t i = 0; i < N; ++i) T::store(buffer + i * M + b * N, block[i]);
+    }
+  } else {
+    bitonicSort<T, M>(v);
+    for (size_t r = 0; r < M; ++r) T::store(buffer + r * N, v[r]);
+  }
   std::memcpy(a, buffer, n * sizeof(Key));
 }
 
-// Sorts a[0, n), n <= kMaxRegs·N, with the smallest network that holds it.
+// Sorts a[0, n), n <= kMaxRegs·N, with the smallest network that holds it: lane-major where T opts in
+// (T::kLaneMajor) and the network has at least N registers.
 template <class T, size_t M = 1>
 void sortSmall(typename T::K* a, size_t n) {
   if (n <= 1) return;
   if constexpr (M < T::kMaxRegs) {
     if (n > M * T::N) return sortSmall<T, M * 2>(a, n);
   }
-  sortInRegisters<T, M>(a, n);
+  if constexpr (requires { T::kLaneMajor; }) {
+    if constexpr (T::kLaneMajor && M >= T::N) return sortInRegisters<T, M, true>(a, n);
+  }
+  sortInRegisters<T, M, false>(a, n);
 }
 
 }  // namespace pk::sort::simd

@@ -70,10 +70,34 @@ struct U32 {
   static V xorLanes(V v) {
     if constexpr (J == 1) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1));
     if constexpr (J == 2) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J == 3) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(0, 1, 2, 3));
     if constexpr (J == 4) return _mm256_permute4x64_epi64(v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J > 4) {
+      return _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0 ^ J, 1 ^ J, 2 ^ J, 3 ^ J, 4 ^ J, 5 ^ J, 6 ^ J, 7 ^ J));
+    }
   }
   template <unsigned kMask>
   static V blend(V x, V y) { return _mm256_blendv_epi8(y, x, laneMask<N, kMask>()); }
+  // Rows to columns of an 8×8 block: 32-bit pairs, 64-bit pairs, then 128-bit halves.
+  static void transpose(V (&r)[8]) {
+    V t[8], u[8];
+    for (size_t i = 0; i < 8; i += 2) {
+      t[i] = _mm256_unpacklo_epi32(r[i], r[i + 1]);
+      t[i + 1] = _mm256_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (size_t i = 0; i < 8; i += 4) {
+      u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
+      u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
+      u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
+      u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    // u[4q + c] holds columns c and c + 4 of rows 4q..4q+3, one per 128-bit half.
+    for (size_t c = 0; c < 4; ++c) {
+      r[c] = _mm256_permute2x128_si256(u[c], u[4 + c], 0x20);
+      r[c + 4] = _mm256_permute2x128_si256(u[c], u[4 + c], 0x31);
+    }
+  }
+  static constexpr bool kLaneMajor = true;
 };
 
 struct U64 {
@@ -96,9 +120,20 @@ struct U64 {
   static V xorLanes(V v) {
     if constexpr (J == 1) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2));
     if constexpr (J == 2) return _mm256_permute4x64_epi64(v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J == 3) return _mm256_permute4x64_epi64(v, _MM_SHUFFLE(0, 1, 2, 3));
   }
   template <unsigned kMask>
   static V blend(V x, V y) { return _mm256_blendv_epi8(y, x, laneMask<N, kMask>()); }
+  // Rows to columns of a 4×4 block: 64-bit pairs, then 128-bit halves.
+  static void transpose(V (&r)[4]) {
+    const V t0 = _mm256_unpacklo_epi64(r[0], r[1]), t1 = _mm256_unpackhi_epi64(r[0], r[1]);
+    const V t2 = _mm256_unpacklo_epi64(r[2], r[3]), t3 = _mm256_unpackhi_epi64(r[2], r[3]);
+    r[0] = _mm256_permute2x128_si256(t0, t2, 0x20);
+    r[1] = _mm256_permute2x128_si256(t1, t3, 0x20);
+    r[2] = _mm256_permute2x128_si256(t0, t2, 0x31);
+    r[3] = _mm256_permute2x128_si256(t1, t3, 0x31);
+  }
+  static constexpr bool kLaneMajor = true;
 };
 
 constexpr KeyKernelTable kTable{

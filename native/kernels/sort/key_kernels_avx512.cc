@@ -44,9 +44,44 @@ struct U32 {
   static V xorLanes(V v) {
     if constexpr (J == 1) return _mm512_shuffle_epi32(v, _MM_PERM_CDAB);
     if constexpr (J == 2) return _mm512_shuffle_epi32(v, _MM_PERM_BADC);
+    if constexpr (J == 3) return _mm512_shuffle_epi32(v, _MM_PERM_ABCD);
     if constexpr (J == 4) return _mm512_shuffle_i32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1));
     if constexpr (J == 8) return _mm512_shuffle_i32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J == 5 || J == 6 || J == 7 || J > 8) {
+      return _mm512_permutexvar_epi32(
+          _mm512_setr_epi32(0 ^ J, 1 ^ J, 2 ^ J, 3 ^ J, 4 ^ J, 5 ^ J, 6 ^ J, 7 ^ J, 8 ^ J, 9 ^ J, 10 ^ J, 11 ^ J,
+                            12 ^ J, 13 ^ J, 14 ^ J, 15 ^ J),
+          v);
+    }
   }
+  // Rows to columns of a 16×16 block: 32-bit pairs, 64-bit pairs, then 128-bit chunks twice.
+  static void transpose(V (&r)[16]) {
+    V t[16], u[16];
+    for (size_t i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+    }
+    for (size_t i = 0; i < 16; i += 4) {
+      u[i] = _mm512_unpacklo_epi64(t[i], t[i + 2]);
+      u[i + 1] = _mm512_unpackhi_epi64(t[i], t[i + 2]);
+      u[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
+      u[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    // u[4q + c], c = 0..3, holds columns c, c + 4, c + 8, c + 12 of rows 4q..4q+3, one per chunk.
+    for (size_t i = 0; i < 16; i += 8) {
+      for (size_t c = 0; c < 4; ++c) {
+        t[i + c] = _mm512_shuffle_i32x4(u[i + c], u[i + 4 + c], 0x88);
+        t[i + 4 + c] = _mm512_shuffle_i32x4(u[i + c], u[i + 4 + c], 0xDD);
+      }
+    }
+    for (size_t c = 0; c < 4; ++c) {
+      r[c] = _mm512_shuffle_i32x4(t[c], t[8 + c], 0x88);
+      r[c + 8] = _mm512_shuffle_i32x4(t[c], t[8 + c], 0xDD);
+      r[c + 4] = _mm512_shuffle_i32x4(t[4 + c], t[12 + c], 0x88);
+      r[c + 12] = _mm512_shuffle_i32x4(t[4 + c], t[12 + c], 0xDD);
+    }
+  }
+  static constexpr bool kLaneMajor = true;
   template <unsigned kMask>
   static V blend(V x, V y) { return _mm512_mask_blend_epi32(static_cast<__mmask16>(kMask), y, x); }
 };
@@ -92,7 +127,33 @@ struct U64 {
     if constexpr (J == 1) return _mm512_shuffle_epi32(v, _MM_PERM_BADC);
     if constexpr (J == 2) return _mm512_shuffle_i64x2(v, v, _MM_SHUFFLE(2, 3, 0, 1));
     if constexpr (J == 4) return _mm512_shuffle_i64x2(v, v, _MM_SHUFFLE(1, 0, 3, 2));
+    if constexpr (J == 3 || J == 5 || J == 6 || J == 7) {
+      return _mm512_permutexvar_epi64(_mm512_setr_epi64(0 ^ J, 1 ^ J, 2 ^ J, 3 ^ J, 4 ^ J, 5 ^ J, 6 ^ J, 7 ^ J), v);
+    }
   }
+  // Rows to columns of an 8×8 block: pairs inside 128-bit chunks, then chunks across registers.
+  static void transpose(V (&r)[8]) {
+    V t[8], u[8];
+    for (size_t i = 0; i < 8; i += 2) {
+      t[i] = _mm512_unpacklo_epi64(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_epi64(r[i], r[i + 1]);
+    }
+    for (size_t i = 0; i < 8; i += 4) {
+      u[i] = _mm512_shuffle_i64x2(t[i], t[i + 2], 0x88);
+      u[i + 1] = _mm512_shuffle_i64x2(t[i], t[i + 2], 0xDD);
+      u[i + 2] = _mm512_shuffle_i64x2(t[i + 1], t[i + 3], 0x88);
+      u[i + 3] = _mm512_shuffle_i64x2(t[i + 1], t[i + 3], 0xDD);
+    }
+    r[0] = _mm512_shuffle_i64x2(u[0], u[4], 0x88);
+    r[4] = _mm512_shuffle_i64x2(u[0], u[4], 0xDD);
+    r[2] = _mm512_shuffle_i64x2(u[1], u[5], 0x88);
+    r[6] = _mm512_shuffle_i64x2(u[1], u[5], 0xDD);
+    r[1] = _mm512_shuffle_i64x2(u[2], u[6], 0x88);
+    r[5] = _mm512_shuffle_i64x2(u[2], u[6], 0xDD);
+    r[3] = _mm512_shuffle_i64x2(u[3], u[7], 0x88);
+    r[7] = _mm512_shuffle_i64x2(u[3], u[7], 0xDD);
+  }
+  static constexpr bool kLaneMajor = true;
   template <unsigned kMask>
   static V blend(V x, V y) { return _mm512_mask_blend_epi64(static_cast<__mmask8>(kMask), y, x); }
 };

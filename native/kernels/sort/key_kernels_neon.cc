@@ -70,6 +70,7 @@ struct U32 {
   static V xorLanes(V v) {
     if constexpr (J == 1) return vrev64q_u32(v);      // swaps the two lanes of each 64-bit half
     if constexpr (J == 2) return vextq_u32(v, v, 2);  // swaps the halves
+    if constexpr (J == 3) return vrev64q_u32(vextq_u32(v, v, 2));  // reverses the four lanes
   }
   template <unsigned kMask>
   static V blend(V x, V y) {
@@ -77,6 +78,17 @@ struct U32 {
     const V select = {lane(0), lane(1), lane(2), lane(3)};
     return vbslq_u32(select, x, y);
   }
+  // Rows to columns of a 4×4 block: 32-bit pairs (TRN1/TRN2), then 64-bit pairs.
+  static void transpose(V (&r)[4]) {
+    const V t0 = vtrn1q_u32(r[0], r[1]), t1 = vtrn2q_u32(r[0], r[1]);
+    const V t2 = vtrn1q_u32(r[2], r[3]), t3 = vtrn2q_u32(r[2], r[3]);
+    const auto pairs = [](V v) { return vreinterpretq_u64_u32(v); };
+    r[0] = vreinterpretq_u32_u64(vtrn1q_u64(pairs(t0), pairs(t2)));
+    r[1] = vreinterpretq_u32_u64(vtrn1q_u64(pairs(t1), pairs(t3)));
+    r[2] = vreinterpretq_u32_u64(vtrn2q_u64(pairs(t0), pairs(t2)));
+    r[3] = vreinterpretq_u32_u64(vtrn2q_u64(pairs(t1), pairs(t3)));
+  }
+  static constexpr bool kLaneMajor = true;
 };
 
 struct U64 {
@@ -108,6 +120,12 @@ struct U64 {
     const V select = {lane(0), lane(1)};
     return vbslq_u64(select, x, y);
   }
+  static void transpose(V (&r)[2]) {
+    const V first = vtrn1q_u64(r[0], r[1]);
+    r[1] = vtrn2q_u64(r[0], r[1]);
+    r[0] = first;
+  }
+  static constexpr bool kLaneMajor = true;
 };
 
 constexpr KeyKernelTable kTable{
