@@ -4,6 +4,7 @@
 // the timed region, run() is the timed call, output() is what the checks inspect.
 import { Worker } from 'node:worker_threads';
 import { onnxMatmul } from './onnx.mjs';
+import { openblasMatmul } from './openblas.mjs';
 
 function compareFor(array) {
   return typeof array[0] === 'bigint' ? (x, y) => (x < y ? -1 : x > y ? 1 : 0) : (x, y) => x - y;
@@ -61,6 +62,7 @@ function workersMatmul({ a, b, m, n, k }, count) {
       for (let seen = 0; seen < count; seen = Atomics.load(done, 0)) Atomics.wait(done, 0, seen);
     },
     output: () => c,
+    repeatable: true,
     close: () => Promise.all(workers.map((w) => w.terminate())),
   };
 }
@@ -103,7 +105,7 @@ export const ANCHORS = {
     label: () => 'plain JS i-k-j loop, 1 thread',
     make: (_, { a, b, m, n, k }) => {
       const c = new a.constructor(m * n);
-      return { prepare() {}, run: () => plainMatmul(a, b, c, m, n, k), output: () => c };
+      return { prepare() {}, run: () => plainMatmul(a, b, c, m, n, k), output: () => c, repeatable: true };
     },
   },
   'plain-matmul-workers': {
@@ -120,7 +122,7 @@ export const ANCHORS = {
       const toMatrix = (x, rows, cols) => new Matrix(Array.from({ length: rows }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols))));
       const [ma, mb] = [toMatrix(a, m, k), toMatrix(b, k, n)];
       let product;
-      return { prepare() {}, run: () => { product = ma.mmul(mb); }, output: () => (i, j) => product.get(i, j) };
+      return { prepare() {}, run: () => { product = ma.mmul(mb); }, output: () => (i, j) => product.get(i, j), repeatable: true };
     },
   },
   onnxruntime: {
@@ -128,5 +130,11 @@ export const ANCHORS = {
     optional: 'onnxruntime-node',
     label: ({ threads }) => `onnxruntime-node, ${threads} thread${threads === 1 ? '' : 's'}`,
     make: (params, ctx) => onnxMatmul(params, ctx),
+  },
+  // Built on demand (openblas.mjs); the yardstick of the native backend, one row per thread count.
+  openblas: {
+    kinds: ['matmul'],
+    label: ({ threads }) => `OpenBLAS (C++, cblas), ${threads} thread${threads === 1 ? '' : 's'}`,
+    make: (params, ctx) => openblasMatmul(params, ctx),
   },
 };

@@ -32,7 +32,7 @@ export const PACKAGE_ROWS = {
     make: ({ backend, threads }, { a, b, m, n, k }) => {
       const out = new a.constructor(m * n);
       const options = backend === 'js' ? { m, n, k, out, backend } : { m, n, k, out, backend, threads };
-      return { prepare() {}, run: () => matmulSync(a, b, options), output: () => out };
+      return { prepare() {}, run: () => matmulSync(a, b, options), output: () => out, repeatable: true };
     },
   },
 };

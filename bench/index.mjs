@@ -13,6 +13,7 @@ import { renderCharts } from './charts.mjs';
 import { shuffle } from './data.mjs';
 import { machineInfo } from './machine.mjs';
 import { onnxAvailability } from './onnx.mjs';
+import { openblasAvailability } from './openblas.mjs';
 import { USAGE, parseOptions } from './options.mjs';
 import { markdownReport } from './report.mjs';
 import { poolRounds } from './pool.mjs';
@@ -45,7 +46,13 @@ async function run(argv, options) {
   if (options.only.includes('matmul') && !onnx.available) {
     skipped.push({ what: 'onnxruntime-node (matmul anchor)', reason: `${onnx.reason} (\`npm install --no-save --ignore-scripts onnxruntime-node\` adds it)` });
   }
-  const plan = buildPlan(options, { maxThreads: machine.threads, available: machine.available, onnx: onnx.available });
+  let openblas = { available: false };
+  if (options.only.includes('matmul')) {
+    console.error('building the OpenBLAS anchor (pk_blas_anchor, CMake in build-tests/release)');
+    openblas = openblasAvailability();
+    if (!openblas.available) skipped.push({ what: 'OpenBLAS (matmul anchor)', reason: openblas.reason });
+  }
+  const plan = buildPlan(options, { maxThreads: machine.threads, available: machine.available, onnx: onnx.available, openblas: openblas.available });
   const caseById = new Map(plan.cases.map((c) => [c.id, c]));
   // Each round is its own shuffle, so a pair's rounds land at different times of the run and a
   // burst of load elsewhere on the machine hits one of its rounds, not all of them.

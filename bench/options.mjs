@@ -10,7 +10,8 @@ export const USAGE = `Usage: npm run bench [-- options]
   --only LIST        kernels to run, from sort,argsort,matmul (default: all)
   --backend LIST     package backends to run, from native,workers,js (default: all available)
   --threads LIST     thread counts for the package rows, e.g. 2 or 1,2 (default: 1 and all cores where
-                     a speedup is charted, all cores elsewhere; --full: every count)
+                     a speedup is charted and for native matmul, all cores elsewhere; --full: every
+                     count); the OpenBLAS matmul anchor runs on each count of the list
   --rounds N         run every (case, implementation) pair N times, each time in a fresh process at
                      another point of the shuffled order, and pool the samples (default 1; --full: 2)
   --seed N           seed of the case order (default: random, printed); inputs never depend on it

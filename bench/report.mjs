@@ -5,8 +5,24 @@
 import { ANCHORS } from './anchors.mjs';
 import { BACKENDS } from './backends.mjs';
 
-/** The anchor each kind's ratios are taken against (matmul: also the two-worker loop). */
-export const MAIN_ANCHORS = { sort: ['typedarray-sort'], argsort: ['js-argsort'], matmul: ['plain-matmul', 'plain-matmul-workers'] };
+/**
+ * The anchors each kind's ratios are taken against (matmul: also the two-worker loop, and OpenBLAS,
+ * the yardstick of issue #5 for the native backend).
+ */
+export const MAIN_ANCHORS = { sort: ['typedarray-sort'], argsort: ['js-argsort'], matmul: ['plain-matmul', 'plain-matmul-workers', 'openblas'] };
+
+/**
+ * Anchors with a row per thread count: a package row is compared with the one on as many threads
+ * as itself, and rows without a thread count (anchors, the js backend) are not compared with it.
+ */
+export const PER_THREAD_ANCHORS = new Set(['openblas']);
+
+/** The anchor row of `id` that `row` is compared with in table `g`, if any. */
+function anchorFor(g, id, row) {
+  if (!PER_THREAD_ANCHORS.has(id)) return g.rows.find((x) => x.family === 'anchor' && x.id === id);
+  if (row.family !== 'package' || row.params.backend === 'js') return undefined;
+  return g.rows.find((x) => x.family === 'anchor' && x.id === id && x.params.threads === row.params.threads);
+}
 
 /** Spread (interquartile range / median) above which a figure is marked as noisy. */
 export const NOISY_SPREAD = 0.1;
@@ -69,7 +85,12 @@ function tableTitle(g) {
 }
 
 function ratioNote(g) {
-  const names = MAIN_ANCHORS[g.kind].map((id) => g.rows.find((r) => r.family === 'anchor' && r.id === id)?.label).filter(Boolean);
+  const names = MAIN_ANCHORS[g.kind].map((id) => {
+    const row = g.rows.find((r) => r.family === 'anchor' && r.id === id);
+    if (!row) return undefined;
+    // The label without its thread count, which varies with the row compared.
+    return PER_THREAD_ANCHORS.has(id) ? `${row.label.replace(/, \d+ threads?$/, '')}, on as many threads` : row.label;
+  }).filter(Boolean);
   return names.length ? `(×N: speed relative to ${names.map((n) => `\`${n}\``).join(' / ')} in this run)` : '';
 }
 
@@ -85,7 +106,7 @@ export function markdownTable(g) {
       if (!r) return '';
       if (!r.ok) return r.checkFailed ? '**wrong result**' : 'error';
       const ratios = anchors.map((id) => {
-        const anchor = (g.cell(c, g.rows.find((x) => x.family === 'anchor' && x.id === id)?.label) ?? {});
+        const anchor = (g.cell(c, anchorFor(g, id, row)?.label) ?? {});
         return anchor.ok ? `×${fmt(anchor.stats.median / r.stats.median)}` : null;
       }).filter(Boolean);
       const noisy = r.stats.spread > NOISY_SPREAD ? '~' : '';
@@ -104,7 +125,7 @@ export function speedups(doc) {
   const caseById = new Map(doc.cases.map((c) => [c.id, c]));
   const series = new Map();
   for (const r of doc.results) {
-    if (r.row.family !== 'package' || r.row.params.backend === 'js' || !r.ok) continue;
+    if (r.row.family !== 'package' || r.row.params.backend === 'js' || !r.ok || caseById.get(r.caseId)?.speedup === false) continue;
     const key = `${r.caseId}|${r.row.params.backend}`;
     if (!series.has(key)) series.set(key, []);
     series.get(key).push(r);

@@ -16,6 +16,9 @@ import { shuffle, sortInput } from '../bench/data.mjs';
 import { measure } from '../bench/measure.mjs';
 import { plainMatmul } from '../bench/anchors.mjs';
 import { matmulModel } from '../bench/onnx.mjs';
+import { BLAS_ANCHOR_PROGRAM, openblasAvailability, openblasEnv, openblasMatmul, parseAnchorReply } from '../bench/openblas.mjs';
+import { markdownTable, groupTables, problems } from '../bench/report.mjs';
+import { matrixInput } from '../bench/data.mjs';
 
 const BENCH = fileURLToPath(new URL('../bench/index.mjs', import.meta.url));
 
@@ -137,6 +140,22 @@ describe('bench result checks', () => {
     const right = { ...almostSort, run: () => work.sort() };
     const r = await measure(right, policy, (out) => checkSorted(input, out));
     assert.ok(r.samplesMs.length >= 2 && r.checks >= 3);
+    assert.equal(r.callsPerSample, 1, 'a call that needs prepare() is never batched');
+  });
+
+  it('measure() times a short repeatable call in batches and reports the time of one call', async () => {
+    let calls = 0;
+    const spin = (us) => { const end = performance.now() + us / 1000; while (performance.now() < end); };
+    const tiny = { prepare() {}, run: () => { calls++; spin(5); }, output: () => calls, repeatable: true };
+    const policy = { minSamples: 3, maxSamples: 5, targetMs: 20, warmupMs: 1, slowMs: 1000, slowMinSamples: 1, checkEvery: false };
+    const r = await measure(tiny, policy, () => {});
+    assert.ok(r.callsPerSample > 10, `batch of ${r.callsPerSample}`);
+    assert.ok(calls >= r.callsPerSample * r.samplesMs.length);
+    const median = r.samplesMs.slice().sort((x, y) => x - y)[r.samplesMs.length >> 1];
+    assert.ok(median >= 0.004 && median < 0.05, `one call: ${median} ms`);
+    // Without `repeatable`, the same call is timed one at a time.
+    const single = await measure({ ...tiny, repeatable: false }, policy, () => {});
+    assert.equal(single.callsPerSample, 1);
   });
 });
 
@@ -225,6 +244,29 @@ describe('bench plan', () => {
     assert.equal(plan.jobs.filter((j) => j.row.params.backend === 'native' && j.row.params.threads === 1).length, plan.cases.length);
   });
 
+  it('the quick run times 8³ to 1024³ matmul, sorts up to 1e7, and native matmul on 1 and 2 threads beside OpenBLAS', () => {
+    const plan = buildPlan(parseOptions(['--quick']), { ...machine, openblas: true });
+    const matmuls = plan.cases.filter((c) => c.kind === 'matmul');
+    assert.deepEqual([...new Set(matmuls.map((c) => c.m))], [8, 16, 32, 64, 128, 256, 512, 1024]);
+    assert.ok(matmuls.every((c) => c.m === c.k && c.k === c.n));
+    const sorts = plan.cases.filter((c) => c.kind === 'sort');
+    assert.deepEqual(sorts.filter((c) => c.n === 1e7).map((c) => c.dtype), ['f64', 'f32', 'i32', 'i64']);
+    assert.deepEqual([...new Set(sorts.map((c) => c.n))].sort((x, y) => x - y), [1e4, 1e5, 1e6, 1e7]);
+    const anchorsOf = (c) => plan.jobs.filter((j) => j.caseId === c.id && j.row.family === 'anchor').map((j) => j.row.id);
+    for (const c of sorts) assert.deepEqual(anchorsOf(c), c.n > 1e6 ? ['typedarray-sort'] : ['typedarray-sort', 'typedarray-sort-comparator'], c.id);
+    for (const c of matmuls) {
+      const rows = plan.jobs.filter((j) => j.caseId === c.id).map((j) => j.row);
+      assert.deepEqual(rows.filter((r) => r.id === 'openblas').map((r) => r.params.threads), [1, 2], c.id);
+      assert.deepEqual(rows.filter((r) => r.id === 'native').map((r) => r.params.threads).sort(), [1, 2], c.id);
+      assert.ok(rows.some((r) => r.id === 'plain-matmul'), c.id);
+      // Only the speedup size charts speedup, though native has both thread counts everywhere.
+      assert.equal(c.speedup, c.m === 1024, c.id);
+    }
+    assert.ok(!plan.cases.some((c) => c.kind !== 'matmul' && plan.jobs.some((j) => j.caseId === c.id && j.row.id === 'openblas')));
+    const without = buildPlan(parseOptions(['--quick', '--only', 'matmul']), machine);
+    assert.ok(without.jobs.every((j) => j.row.id !== 'openblas'));
+  });
+
   it('the seeded shuffle is a permutation that depends on the seed alone', () => {
     const list = Array.from({ length: 50 }, (_, i) => i);
     const a = shuffle([...list], 42);
@@ -275,6 +317,95 @@ describe('bench plan', () => {
     };
     assert.deepEqual(get(graph, 11).map(info), [['A', 11, [3, 5]], ['B', 11, [5, 7]]]);
     assert.deepEqual(get(graph, 12).map(info), [['C', 11, [3, 7]]]);
+  });
+});
+
+describe('bench OpenBLAS anchor', () => {
+  it('a missing CMake gives a reason for the skipped row, not an exception', () => {
+    const got = openblasAvailability({ cmake: 'pk-no-such-cmake', buildDir: path.join(os.tmpdir(), 'pk-no-such-build') });
+    assert.equal(got.available, false);
+    assert.match(got.reason, /pk-no-such-cmake not found/);
+    const line = problems({ skipped: [{ what: 'OpenBLAS (matmul anchor)', reason: got.reason }], results: [] });
+    assert.equal(line, `- OpenBLAS (matmul anchor): skipped: ${got.reason}`);
+  });
+
+  it('runs OpenBLAS on its own kernels and on the row\'s thread count', () => {
+    const env = openblasEnv(2, { OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: '1048576', OPENBLAS_NUM_THREADS: '8', HOME: '/h' });
+    assert.equal(env.OPENBLAS_CORETYPE, undefined);
+    assert.equal(env.OPENBLAS_L2_SIZE, undefined);
+    assert.equal(env.OPENBLAS_NUM_THREADS, '2');
+    assert.equal(env.HOME, '/h');
+  });
+
+  it('parses the program\'s reply: padded JSON line, then both products; rejects a cut-short one', () => {
+    const first = new Float64Array([1, 2, 3, 4, 5, 6]);
+    const last = new Float64Array([6, 5, 4, 3, 2, 1]);
+    const head = Buffer.from('{"core":"Cooperlake","threads":2,"firstMs":1.5,"samplesMs":[0.25,0.5]}  \n');
+    const reply = Buffer.concat([head, Buffer.from(first.buffer), Buffer.from(last.buffer)]);
+    const got = parseAnchorReply(reply, { dtype: 'f64', m: 2, n: 3 });
+    assert.deepEqual([got.core, got.threads, got.firstMs, got.samplesMs], ['Cooperlake', 2, 1.5, [0.25, 0.5]]);
+    assert.deepEqual([...got.first], [...first]);
+    assert.deepEqual([...got.last], [...last]);
+    // The same bytes at an odd offset of their memory still parse (by copy).
+    const odd = Buffer.concat([Buffer.alloc(1), reply]).subarray(1);
+    assert.deepEqual([...parseAnchorReply(odd, { dtype: 'f64', m: 2, n: 3 }).last], [...last]);
+    assert.throws(() => parseAnchorReply(reply.subarray(0, reply.length - 8), { dtype: 'f64', m: 2, n: 3 }), /bytes of products/);
+    assert.throws(() => parseAnchorReply(Buffer.from('{"samplesMs":[],"firstMs":1}\n'), { dtype: 'f32', m: 1, n: 1 }), /no valid samples/);
+    assert.throws(() => parseAnchorReply(Buffer.from('no newline'), { dtype: 'f32', m: 1, n: 1 }), /no JSON line/);
+  });
+
+  it('the report compares each native row with OpenBLAS on as many threads, and skips rows without a thread count', () => {
+    const c = { id: 'matmul f64 8x8x8', kind: 'matmul', dtype: 'f64', m: 8, k: 8, n: 8, work: 1024 };
+    const result = (row, median) => ({ caseId: c.id, row, ok: true, stats: { median, spread: 0 }, rate: 1024 / (median * 1e6) });
+    const anchor = (id, label, params = {}) => ({ family: 'anchor', id, params, label });
+    const doc = {
+      cases: [c],
+      results: [
+        result(anchor('plain-matmul', 'plain'), 0.004),
+        result(anchor('openblas', 'OpenBLAS (C++, cblas), 1 thread', { threads: 1 }), 0.001),
+        result(anchor('openblas', 'OpenBLAS (C++, cblas), 2 threads', { threads: 2 }), 0.002),
+        result({ family: 'package', id: 'native', params: { backend: 'native', threads: 1 }, label: 'native, 1 thread' }, 0.002),
+        result({ family: 'package', id: 'native', params: { backend: 'native', threads: 2 }, label: 'native, 2 threads' }, 0.001),
+        result({ family: 'package', id: 'js', params: { backend: 'js', threads: 1 }, label: 'js (calling thread)' }, 0.008),
+        result(anchor('ml-matrix', 'ml'), 0.008),
+      ],
+    };
+    const table = markdownTable(groupTables(doc)[0]);
+    assert.match(table, /`OpenBLAS \(C\+\+, cblas\), on as many threads`/);
+    assert.match(table, /\| \*\*native, 1 thread\*\* \| [\d.]+ \(×2\.00 \/ ×0\.50\) \|/);
+    assert.match(table, /\| \*\*native, 2 threads\*\* \| [\d.]+ \(×4\.00 \/ ×2\.00\) \|/);
+    assert.match(table, /\| \*\*js \(calling thread\)\*\* \| [\d.]+ \(×0\.50\) \|/);
+    assert.match(table, /\| ml \| [\d.]+ \(×0\.50\) \|/);
+    assert.match(table, /\| OpenBLAS \(C\+\+, cblas\), 2 threads \| [\d.]+ \|/);
+  });
+
+  it('times cblas on the inputs it is handed and returns products that pass the matmul check', (t) => {
+    const built = openblasAvailability();
+    if (!built.available) {
+      t.skip(built.reason);
+      return;
+    }
+    assert.ok(BLAS_ANCHOR_PROGRAM.endsWith('pk_blas_anchor'));
+    const sampling = { minSamples: 4, maxSamples: 6, targetMs: 5, warmupMs: 1, slowMs: 1000, slowMinSamples: 3 };
+    for (const [dtype, m, k, n, threads] of [['f64', 37, 19, 23, 1], ['f32', 8, 8, 8, 2], ['f32', 65, 130, 3, 1]]) {
+      const a = matrixInput(dtype, m, k, 11);
+      const b = matrixInput(dtype, k, n, 12);
+      let checked = 0;
+      const check = (c) => {
+        checkMatmul({ a, b, c, m, n, k, eps: EPSILON[dtype], samples: m * n });
+        checked++;
+      };
+      const got = openblasMatmul({ threads }, { a, b, m, n, k, dtype }).measure(sampling, check);
+      assert.equal(checked, 2);
+      assert.equal(got.checks, 2);
+      assert.ok(got.samplesMs.length >= 4 && got.samplesMs.length <= 600, `${got.samplesMs.length} samples`);
+      assert.ok(got.samplesMs.every((x) => x > 0) && got.warmupMs[0] > 0);
+      // The products reach the check: checked against another B, they fail it.
+      const other = b.slice();
+      other[0] += 1;
+      const checkOther = (c) => checkMatmul({ a, b: other, c, m, n, k, eps: EPSILON[dtype], samples: m * n });
+      assert.throws(() => openblasMatmul({ threads }, { a, b, m, n, k, dtype }).measure(sampling, checkOther), BenchCheckError);
+    }
   });
 });
 
@@ -339,6 +470,9 @@ describe('bench end to end (--tiny)', () => {
       assert.ok(r.checks >= 2 && r.stats.n >= 3 && r.stats.median > 0 && r.rate > 0);
     }
     assert.ok(doc.results.some((r) => r.row.id === 'typedarray-sort') && doc.results.some((r) => r.row.id === 'ml-matrix'));
+    // OpenBLAS either ran (on each thread count of the run) or the report says why not.
+    assert.ok(doc.results.filter((r) => r.row.id === 'openblas').length === 2 * doc.cases.filter((c) => c.kind === 'matmul').length ||
+      doc.skipped.some((s) => /^OpenBLAS/.test(s.what) && s.reason), JSON.stringify(doc.skipped));
     assert.ok(doc.latency.length > 0 && doc.latency.every((l) => l.ok && l.calls > 0 && l.p99Ms >= l.p50Ms && l.idleP99Ms > 0));
   });
 
