@@ -188,7 +188,12 @@ void checkQuickSort(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool
 TEST("sort simd: each target resolves to its own table") {
 #if defined(__x86_64__)
   CHECK(&keyKernelsFor(SimdTarget::Baseline) == &baselineKeyKernels());
-  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx2) CHECK(&keyKernelsFor(SimdTarget::Avx2) == &avx2KeyKernels());
+  if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx2) {
+    // Networks of 16 ymm registers, 8 u32 or 4 u64 keys each.
+    CHECK(&keyKernelsFor(SimdTarget::Avx2) == &avx2KeyKernels());
+    CHECK(avx2KeyKernels().u32.smallMax == 128, avx2KeyKernels().u32.smallMax);
+    CHECK(avx2KeyKernels().u64.smallMax == 64, avx2KeyKernels().u64.smallMax);
+  }
   if (pk::cpu::detectedSimdTarget() >= SimdTarget::Avx512) CHECK(&keyKernelsFor(SimdTarget::Avx512) == &avx512KeyKernels());
 #elif defined(__aarch64__)
   // NEON is arm64's baseline: networks of 16 q registers, 4 u32 or 2 u64 keys each.
