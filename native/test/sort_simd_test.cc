@@ -5,6 +5,7 @@
 // median-of-3 killer included), each against std::sort. And the dispatch: each target resolves to its
 // own table, so a SIMD path cannot silently fall back to the scalar table.
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -182,6 +183,55 @@ void checkQuickSort(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool
         CHECK(keys == expected, where<K>(path, n, "quickSort") << " dist=" << dist << " threads=" << threads);
       }
     }
+  }
+}
+
+// Every bit pattern class of F a map must get right (NaNs of both signs with payloads, ±0, ±infinity,
+// subnormals, the extremes), then random bit patterns.
+template <class F>
+std::vector<F> mapInputs(size_t n, std::mt19937_64& rng) {
+  using K = KeyOf<F>;
+  using L = std::numeric_limits<F>;
+  const K inf = std::bit_cast<K>(L::infinity());
+  std::vector<F> values{L::quiet_NaN(), -L::quiet_NaN(), std::bit_cast<F>(K(inf | 1)), std::bit_cast<F>(K(kSignBit<F> | inf | 5)),
+                        F(0), -F(0), L::infinity(), -L::infinity(), L::denorm_min(), -L::denorm_min(), L::min(), -L::min(),
+                        L::max(), L::lowest(), F(1), F(-1)};
+  while (values.size() < n) values.push_back(std::bit_cast<F>(static_cast<K>(rng())));
+  values.resize(n);
+  std::shuffle(values.begin(), values.end(), rng);
+  return values;
+}
+
+// A table's whole-array maps against keys.hpp's, bit for bit, in both directions, at every length up
+// to past a few vectors and from a misaligned start (the vector loops' tails and peeling).
+template <class F>
+void checkFloatKeyMaps(const Path& path) {
+  using K = KeyOf<F>;
+  std::mt19937_64 rng(11);
+  for (bool descending : {false, true}) {
+    const FloatKeyMaps<F>& maps = floatKeyMapsOf<F>(*path.table, descending);
+    for (size_t n : {0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 1000, 4099}) {
+      const std::vector<F> values = mapInputs<F>(n + 1, rng);
+      std::vector<K> keys(n + 1, K(0x5A));
+      maps.toKeys(values.data() + 1, keys.data() + 1, n);
+      CHECK(keys[0] == K(0x5A), path.name << " toKeys wrote before its range");
+      std::vector<F> back(n + 1);
+      maps.fromKeys(keys.data() + 1, back.data() + 1, n);
+      for (size_t i = 1; i <= n; ++i) {
+        const K expected = descending ? toKey<F, true>(values[i]) : toKey<F, false>(values[i]);
+        const F expectedBack = descending ? fromKey<F, true>(expected) : fromKey<F, false>(expected);
+        CHECK(keys[i] == expected, path.name << (descending ? " desc" : " asc") << " toKeys n=" << n << " at " << i);
+        CHECK(std::bit_cast<K>(back[i]) == std::bit_cast<K>(expectedBack),
+              path.name << (descending ? " desc" : " asc") << " fromKeys n=" << n << " at " << i);
+      }
+    }
+  }
+}
+
+TEST("sort simd: float key maps of every path equal keys.hpp's, both directions, every tail") {
+  for (const Path& path : runnablePaths()) {
+    checkFloatKeyMaps<float>(path);
+    checkFloatKeyMaps<double>(path);
   }
 }
 

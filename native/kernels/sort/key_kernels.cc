@@ -4,12 +4,16 @@
 
 #include <cstdint>
 
+#include "kernels/sort/key_maps-inl.hpp"
 #include "kernels/sort/scalar_key_kernels.hpp"
 
 namespace pk::sort {
 namespace {
 
-constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>, kScalarKeyKernels<uint64_t>};
+struct BaselineTag {};
+
+constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>, kScalarKeyKernels<uint64_t>,
+                                   maps::floatKeyMaps<BaselineTag, float>(), maps::floatKeyMaps<BaselineTag, double>()};
 
 }  // namespace
 

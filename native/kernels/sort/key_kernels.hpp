@@ -6,15 +6,22 @@
 //   partition  moves the keys < bound before the others and returns how many there are
 //   sortSmall  sorts a range of at most smallMax keys (sorting networks in registers)
 //
+// and the two passes over the whole array that float sorts add, which the target's flags vectorize:
+//
+//   toKeys     float values to their keys (keys.hpp), in one direction of the order
+//   fromKeys   and back
+//
 // The SIMD tables live in their own translation units (key_kernels_avx2.cc, key_kernels_avx512.cc,
 // compiled with their own flags, and key_kernels_neon.cc, arm64's baseline), all from one source
-// (key_kernels-inl.hpp).
+// (key_kernels-inl.hpp, and key_maps-inl.hpp for the maps, which the scalar table shares).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
 #include "cpu/simd_target.hpp"
+#include "kernels/sort/keys.hpp"
 
 namespace pk::sort {
 
@@ -25,9 +32,17 @@ struct KeyKernels {
   size_t smallMax;
 };
 
+template <class F>
+struct FloatKeyMaps {
+  void (*toKeys)(const F* values, KeyOf<F>* keys, size_t n);
+  void (*fromKeys)(const KeyOf<F>* keys, F* values, size_t n);
+};
+
 struct KeyKernelTable {
   KeyKernels<uint32_t> u32;
   KeyKernels<uint64_t> u64;
+  std::array<FloatKeyMaps<float>, 2> f32;  // [descending]
+  std::array<FloatKeyMaps<double>, 2> f64;
 };
 
 // The table of the process's target (pk::cpu::simdTarget()).
@@ -56,6 +71,16 @@ const KeyKernels<K>& kernelsOf(const KeyKernelTable& table) {
     return table.u32;
   } else {
     return table.u64;
+  }
+}
+
+// The maps of float type F in one direction.
+template <class F>
+const FloatKeyMaps<F>& floatKeyMapsOf(const KeyKernelTable& table, bool descending) {
+  if constexpr (sizeof(F) == 4) {
+    return table.f32[descending];
+  } else {
+    return table.f64[descending];
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "kernels/sort/key_kernels-inl.hpp"
 #include "kernels/sort/key_kernels.hpp"
+#include "kernels/sort/key_maps-inl.hpp"
 
 namespace pk::sort {
 namespace {
@@ -131,6 +132,8 @@ struct U64 {
 constexpr KeyKernelTable kTable{
     {&simd::partition<U32>, &simd::sortSmall<U32>, U32::kMaxRegs * U32::N},
     {&simd::partition<U64>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
+    maps::floatKeyMaps<U64, float>(),
+    maps::floatKeyMaps<U64, double>(),
 };
 
 }  // namespace

@@ -34,47 +34,52 @@ inline constexpr KeyOf<T> kSignBit = KeyOf<T>(KeyOf<T>(1) << (8 * sizeof(T) - 1)
 template <class T>
 inline constexpr KeyOf<T> kAllOnes = std::numeric_limits<KeyOf<T>>::max();
 
+// The maps below are also instantiated in the per-instruction-set translation units
+// (key_kernels-inl.hpp), so that whole-array loops over them are vectorized with that target's
+// flags. Always inlined: an out-of-line copy compiled with AVX2 could be the one the linker keeps
+// for every caller, baseline ones included.
+#define PK_KEY_MAP_INLINE [[gnu::always_inline]] inline
+
 // All ones if the top bit of x is set, else zero.
 template <class K>
-inline K signFill(K x) {
+PK_KEY_MAP_INLINE K signFill(K x) {
   return K(static_cast<std::make_signed_t<K>>(x) >> (8 * sizeof(K) - 1));
 }
 
 template <class T, bool kDescending>
-inline KeyOf<T> toKey(T value) {
+PK_KEY_MAP_INLINE KeyOf<T> toKey(T value) {
   using K = KeyOf<T>;
-  K key;
   if constexpr (std::is_floating_point_v<T>) {
-    // Bits, not `value != value`, so the test survives any floating-point compiler flags.
+    // Bits, not `value != value`, so the test survives any floating-point compiler flags. Branch-free,
+    // so that whole-array loops vectorize (and a branch on the sign of random data would be
+    // mispredicted half the time): all bits flipped where the sign is set, else the sign bit alone;
+    // then all ones for NaN, whose magnitude bits exceed infinity's.
     const K bits = std::bit_cast<K>(value);
-    if (K(bits & ~kSignBit<T>) > std::bit_cast<K>(std::numeric_limits<T>::infinity())) return kAllOnes<T>;
-    // Branch-free (a branch on the sign of random data is mispredicted half the time): all ones
-    // where the sign is set, else the sign bit alone.
-    key = K(bits ^ (signFill(bits) | kSignBit<T>));
-  } else if constexpr (std::is_signed_v<T>) {
-    key = K(static_cast<K>(value) ^ kSignBit<T>);
+    const K nan = K(-K(K(bits & ~kSignBit<T>) > std::bit_cast<K>(std::numeric_limits<T>::infinity())));
+    K key = K(bits ^ (signFill(bits) | kSignBit<T>));
+    if constexpr (kDescending) key = K(~key);
+    return K(key | nan);
   } else {
-    key = value;
+    K key = std::is_signed_v<T> ? K(static_cast<K>(value) ^ kSignBit<T>) : static_cast<K>(value);
+    if constexpr (kDescending) key = K(~key);
+    return key;
   }
-  if constexpr (kDescending) key = K(~key);
-  return key;
 }
 
 template <class T, bool kDescending>
-inline T fromKey(KeyOf<T> key) {
+PK_KEY_MAP_INLINE T fromKey(KeyOf<T> key) {
   using K = KeyOf<T>;
   if constexpr (std::is_floating_point_v<T>) {
-    // Infinity's bits plus the top mantissa bit: 0x7FC00000 / 0x7FF8000000000000.
+    // Infinity's bits plus the top mantissa bit: 0x7FC00000 / 0x7FF8000000000000. Selected by mask,
+    // not by a branch, for the same reason as above.
     constexpr K kQuietNaN = std::bit_cast<K>(std::numeric_limits<T>::infinity()) | K(K(1) << (std::numeric_limits<T>::digits - 2));
-    if (key == kAllOnes<T>) return std::bit_cast<T>(kQuietNaN);
-  }
-  if constexpr (kDescending) key = K(~key);
-  if constexpr (std::is_floating_point_v<T>) {
-    return std::bit_cast<T>(K(key ^ (K(~signFill(key)) | kSignBit<T>)));
-  } else if constexpr (std::is_signed_v<T>) {
-    return static_cast<T>(K(key ^ kSignBit<T>));
+    const K nan = K(-K(key == kAllOnes<T>));
+    const K ordered = kDescending ? K(~key) : key;
+    const K bits = K(ordered ^ (K(~signFill(ordered)) | kSignBit<T>));
+    return std::bit_cast<T>(K((bits & K(~nan)) | (kQuietNaN & nan)));
   } else {
-    return key;
+    if constexpr (kDescending) key = K(~key);
+    return std::is_signed_v<T> ? static_cast<T>(K(key ^ kSignBit<T>)) : static_cast<T>(key);
   }
 }
 

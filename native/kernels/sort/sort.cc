@@ -18,6 +18,7 @@
 #include "kernels/sort/buffer.hpp"
 #include "kernels/sort/config.hpp"
 #include "kernels/sort/counting_sort.hpp"
+#include "kernels/sort/key_kernels.hpp"
 #include "kernels/sort/keys.hpp"
 #include "kernels/sort/merge_sort.hpp"
 #include "kernels/sort/quick_sort.hpp"
@@ -88,26 +89,46 @@ void sortKeys(K* keys, size_t n, Algorithm algorithm, const ExecContext& ctx) {
   }
 }
 
+// The two passes between the caller's values of type T and keys of type W (below): the table's
+// vectorized loops for floats (key_kernels.hpp), plain loops over keys.hpp's maps otherwise (the
+// integer maps are a XOR at most, which the baseline flags vectorize already).
+template <class T, class W>
+struct KeyPasses {
+  void (*toKeys)(const T* values, W* keys, size_t n);
+  void (*fromKeys)(const W* keys, T* values, size_t n);
+};
+
+template <class T, class W, bool kDescending>
+KeyPasses<T, W> keyPasses() {
+  if constexpr (std::is_floating_point_v<T>) {
+    const FloatKeyMaps<T>& maps = floatKeyMapsOf<T>(keyKernels(), kDescending);
+    return {maps.toKeys, maps.fromKeys};
+  } else {
+    return {[](const T* values, W* keys, size_t n) {
+              for (size_t i = 0; i < n; ++i) keys[i] = toKey<T, kDescending>(values[i]);
+            },
+            [](const W* keys, T* values, size_t n) {
+              for (size_t i = 0; i < n; ++i) values[i] = fromKey<T, kDescending>(static_cast<KeyOf<T>>(keys[i]));
+            }};
+  }
+}
+
 // Sorts job's array of T through a buffer of keys of type W: KeyOf<T>, or a wider unsigned type that
 // holds it zero-extended (the order is the same).
 template <class T, class W>
 void sortThrough(const SortJob& job, Algorithm algorithm, const ExecContext& ctx) {
-  using K = KeyOf<T>;
   T* data = static_cast<T*>(job.data);
   const size_t n = job.length;
   const auto keys = allocateBuffer<W>(n);
   withDirection(job.descending, [&](auto descending) {
+    const KeyPasses<T, W> passes = keyPasses<T, W, decltype(descending)::value>();
     // Map.
-    forRanges(n, ctx, true, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) keys[i] = toKey<T, decltype(descending)::value>(data[i]);
-    });
+    forRanges(n, ctx, true, [&](size_t begin, size_t end) { passes.toKeys(data + begin, keys.get() + begin, end - begin); });
     // Sort.
     sortKeys(keys.get(), n, algorithm, ctx);
     ctx.throwIfCancelled();
     // Write back.
-    forRanges(n, ctx, false, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) data[i] = fromKey<T, decltype(descending)::value>(static_cast<K>(keys[i]));
-    });
+    forRanges(n, ctx, false, [&](size_t begin, size_t end) { passes.fromKeys(keys.get() + begin, data + begin, end - begin); });
   });
 }
 
