@@ -325,6 +325,14 @@ describe('a worker that dies mid-call', () => {
       const { Worker } = await import('node:worker_threads');
       const pk = await import(${JSON.stringify(DIST_URL)});
       const { STALL_TIMEOUT_MS } = await import(${JSON.stringify(new URL('../dist/workers/tuning.js', import.meta.url).href)});
+      const { workerPool } = await import(${JSON.stringify(new URL('../dist/workers/pool.js', import.meta.url).href)});
+      // Between calls, until this thread has seen every worker (replacements included) come online:
+      // only then is a stopped one noticed promptly. A fixed pause was too short on a loaded machine.
+      const settle = async () => {
+        const t0 = performance.now();
+        do await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!workerPool._allOnline() && performance.now() - t0 < 30_000);
+      };
       const post = Worker.prototype.postMessage;
       let armed = 0;
       Worker.prototype.postMessage = function (message, transfer) {
@@ -345,16 +353,16 @@ describe('a worker that dies mid-call', () => {
       };
       // The first call starts the pool: its workers are not known to be online yet.
       attempt(() => pk.sortSync(make(1_000_000), { backend: 'workers' }), STALL_TIMEOUT_MS + 5000);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settle();
       pk.sortSync(make(1_000_000), { backend: 'workers' });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settle();
       // Prompt means well before the heartbeat timeout: half of it leaves room for a loaded machine
       // (an ASan build under CI load took over 3 s for the matmul).
       const prompt = STALL_TIMEOUT_MS / 2;
       attempt(() => pk.sortSync(make(1_000_000), { backend: 'workers' }), prompt);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settle();
       attempt(() => pk.argsortSync(make(1_000_000), { backend: 'workers' }), prompt);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settle();
       attempt(() => pk.matmulSync(make(300 * 300), make(300 * 300), { m: 300, k: 300, n: 300, backend: 'workers' }), prompt);
       const x = make(1_000_000);
       pk.sortSync(x, { backend: 'workers' });

@@ -23,6 +23,8 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 class PoolWorker {
   current: Subtask | undefined;
   exited = false;
+  /** Whether this thread's event loop has seen the worker come online (see noteAlive). */
+  online = false;
   /** The uncaught error the worker reported before exiting, if any. */
   error: Error | undefined;
   /** The last value seen of the worker's heartbeat, and when it was seen to change. */
@@ -114,6 +116,11 @@ export class WorkerPool {
     }
   }
 
+  /** Whether every worker has been seen online, so probe() can tell promptly when one stops (tests). */
+  _allOnline(): boolean {
+    return [...this.workers].every((worker) => worker.online);
+  }
+
   /** The workers' threads, for tests that kill one mid-call. */
   _threads(): Worker[] {
     return [...this.workers].map((worker) => worker.thread);
@@ -157,7 +164,10 @@ export class WorkerPool {
       worker.error = error;
     });
     thread.on('exit', (code) => this.onExit(worker, code));
-    thread.on('online', () => worker.noteAlive());
+    thread.on('online', () => {
+      worker.online = true;
+      worker.noteAlive();
+    });
     thread.unref();
     port1.unref();
     this.workers.add(worker);
@@ -201,6 +211,17 @@ export class WorkerPool {
       subtask.settle(errors.workerExited(code, worker.error ?? cause));
     }
     this.dispatch();
+    // A worker lost after it came online is replaced now, not inside the next call: a sync call
+    // never lets this thread see a worker it spawned come online, so it could only tell that one
+    // stopping by the heartbeat timeout. One that never came online is left for the next call to
+    // replace, so that a worker that cannot start is not respawned forever.
+    if (worker.online && this.workers.size < this.size) {
+      try {
+        this.spawn();
+      } catch {
+        // The next call spawns it, and reports the error.
+      }
+    }
   }
 
   private retire(worker: PoolWorker): void {
