@@ -88,18 +88,24 @@ void packSliversByRows(const T* src, size_t stepStride, size_t kc, size_t sliver
 template <typename T>
 using SliverPacker = void (*)(const T*, size_t, size_t, size_t, size_t, size_t, T*);
 
-// The compile-time widths of every table in block_sizes.hpp; others take the generic loop.
+// Calls fn(std::integral_constant<size_t, W>{}) with W = width for the sliver widths of every table
+// in block_sizes.hpp, W = 0 (the generic loops) for any other width.
+template <class Fn>
+decltype(auto) withSliverWidth(size_t width, Fn&& fn) {
+  switch (width) {
+    case 4: return fn(std::integral_constant<size_t, 4>{});
+    case 6: return fn(std::integral_constant<size_t, 6>{});
+    case 8: return fn(std::integral_constant<size_t, 8>{});
+    case 12: return fn(std::integral_constant<size_t, 12>{});
+    case 16: return fn(std::integral_constant<size_t, 16>{});
+    case 32: return fn(std::integral_constant<size_t, 32>{});
+    default: return fn(std::integral_constant<size_t, 0>{});
+  }
+}
+
 template <typename T>
 SliverPacker<T> sliverPacker(size_t width) {
-  switch (width) {
-    case 4: return packSliver<4, T>;
-    case 6: return packSliver<6, T>;
-    case 8: return packSliver<8, T>;
-    case 12: return packSliver<12, T>;
-    case 16: return packSliver<16, T>;
-    case 32: return packSliver<32, T>;
-    default: return packSliver<0, T>;
-  }
+  return withSliverWidth(width, [](auto w) -> SliverPacker<T> { return packSliver<decltype(w)::value, T>; });
 }
 
 }  // namespace detail
@@ -122,21 +128,14 @@ template <typename T>
 void packB(MatrixView<T> b, size_t kc, size_t nc, size_t nr, size_t s0, size_t s1, T* panel) {
   const size_t wholeEnd = std::min(s1, nc / nr);
   if (b.colStride == 1 && wholeEnd > s0) {
-    // Row-major B: its whole slivers row by row, at the compile-time widths of block_sizes.hpp.
-    const auto byRows = [&](auto width) {
-      detail::packSliversByRows<decltype(width)::value>(b.pointer(0, s0 * nr), b.rowStride, kc, wholeEnd - s0,
-                                                        panel + s0 * nr * kc);
-      s0 = wholeEnd;
-    };
-    switch (nr) {
-      case 4: byRows(std::integral_constant<size_t, 4>{}); break;
-      case 6: byRows(std::integral_constant<size_t, 6>{}); break;
-      case 8: byRows(std::integral_constant<size_t, 8>{}); break;
-      case 12: byRows(std::integral_constant<size_t, 12>{}); break;
-      case 16: byRows(std::integral_constant<size_t, 16>{}); break;
-      case 32: byRows(std::integral_constant<size_t, 32>{}); break;
-      default: break;  // the generic sliver loop below
-    }
+    // Row-major B: its whole slivers row by row (at the compile-time widths only).
+    detail::withSliverWidth(nr, [&](auto width) {
+      constexpr size_t W = decltype(width)::value;
+      if constexpr (W != 0) {
+        detail::packSliversByRows<W>(b.pointer(0, s0 * nr), b.rowStride, kc, wholeEnd - s0, panel + s0 * nr * kc);
+        s0 = wholeEnd;
+      }
+    });
   }
   const auto pack = detail::sliverPacker<T>(nr);
   for (size_t s = s0; s < s1; ++s) {
