@@ -35,19 +35,18 @@ template <class T>
 inline constexpr KeyOf<T> kAllOnes = std::numeric_limits<KeyOf<T>>::max();
 
 // The maps below are also instantiated in the per-instruction-set translation units
-// (key_kernels-inl.hpp), so that whole-array loops over them are vectorized with that target's
-// flags. Always inlined: an out-of-line copy compiled with AVX2 could be the one the linker keeps
+// (key_maps-inl.hpp), so that whole-array loops over them are vectorized with that target's flags.
+// They are always inlined: an out-of-line copy compiled with AVX2 could be the one the linker keeps
 // for every caller, baseline ones included.
-#define PK_KEY_MAP_INLINE [[gnu::always_inline]] inline
 
 // All ones if the top bit of x is set, else zero.
 template <class K>
-PK_KEY_MAP_INLINE K signFill(K x) {
+[[gnu::always_inline]] inline K signFill(K x) {
   return K(static_cast<std::make_signed_t<K>>(x) >> (8 * sizeof(K) - 1));
 }
 
 template <class T, bool kDescending>
-PK_KEY_MAP_INLINE KeyOf<T> toKey(T value) {
+[[gnu::always_inline]] inline KeyOf<T> toKey(T value) {
   using K = KeyOf<T>;
   if constexpr (std::is_floating_point_v<T>) {
     // Bits, not `value != value`, so the test survives any floating-point compiler flags. Branch-free,
@@ -67,7 +66,7 @@ PK_KEY_MAP_INLINE KeyOf<T> toKey(T value) {
 }
 
 template <class T, bool kDescending>
-PK_KEY_MAP_INLINE T fromKey(KeyOf<T> key) {
+[[gnu::always_inline]] inline T fromKey(KeyOf<T> key) {
   using K = KeyOf<T>;
   if constexpr (std::is_floating_point_v<T>) {
     // Infinity's bits plus the top mantissa bit: 0x7FC00000 / 0x7FF8000000000000. Selected by mask,
