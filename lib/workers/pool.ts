@@ -8,7 +8,7 @@
 // (workers bump `wake` after each reply) and reads the replies with receiveMessageOnPort, handling
 // every call's replies as the event handler would, so async calls in flight keep their workers
 // moving meanwhile. A worker that dies (terminated, out of memory, a crash) fails the subtask it
-// ran, and so its call; the next subtask starts a replacement.
+// ran, and so its call; a replacement starts at once (see onExit).
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AbortError, errors } from '../errors.js';
@@ -16,7 +16,7 @@ import type { Part } from './plan.js';
 import type { PartMessage, ReplyMessage, WorkerInit } from './protocol.js';
 import { FifoTaskQueue, type TaskQueue } from './queue.js';
 import { Subtask, Task } from './task.js';
-import { LIVENESS_PROBE_MS, STALL_TIMEOUT_MS } from './tuning.js';
+import { LIVENESS_PROBE_MS, MAX_EAGER_REPLACEMENTS, STALL_TIMEOUT_MS } from './tuning.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -52,6 +52,8 @@ export class WorkerPool {
   private readonly workers = new Set<PoolWorker>();
   private readonly queue: TaskQueue<Subtask> = new FifoTaskQueue();
   private readonly wake = new Int32Array(new SharedArrayBuffer(4));
+  /** Workers replaced at once since the last reply from any worker (see onExit). */
+  private replacedWithoutReply = 0;
 
   constructor(size: number) {
     this.size = size;
@@ -189,6 +191,7 @@ export class WorkerPool {
     const subtask = worker.current;
     if (subtask === undefined || subtask.id !== reply.id) return;
     worker.current = undefined;
+    this.replacedWithoutReply = 0;
     worker.thread.unref();
     worker.replies.unref();
     worker.noteAlive();
@@ -213,9 +216,12 @@ export class WorkerPool {
     this.dispatch();
     // A worker lost after it came online is replaced now, not inside the next call: a sync call
     // never lets this thread see a worker it spawned come online, so it could only tell that one
-    // stopping by the heartbeat timeout. One that never came online is left for the next call to
-    // replace, so that a worker that cannot start is not respawned forever.
-    if (worker.online && this.workers.size < this.size) {
+    // stopping by the heartbeat timeout. 'online' comes before the worker has loaded its script,
+    // so a worker that fails while loading comes online too: without a reply from any worker in
+    // between, at most MAX_EAGER_REPLACEMENTS are replaced this way, then the next call replaces
+    // them (and reports why they fail) instead of a respawn loop.
+    if (worker.online && this.workers.size < this.size && this.replacedWithoutReply < MAX_EAGER_REPLACEMENTS) {
+      this.replacedWithoutReply++;
       try {
         this.spawn();
       } catch {

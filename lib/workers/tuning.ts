@@ -28,3 +28,8 @@ export const LIVENESS_PROBE_MS = 50;
  * healthy one beats every few ms while it works, and starts in about 50 ms (a few hundred when
  * the machine is loaded). */
 export const STALL_TIMEOUT_MS = 10_000;
+
+/** Lost workers replaced at once, without a reply from any worker in between (pool.ts, onExit): enough
+ * for the pool's workers to be lost one after another, few enough that a worker that fails while
+ * loading is not respawned in a loop. */
+export const MAX_EAGER_REPLACEMENTS = 4;

@@ -49,7 +49,7 @@ void packSliver(const T* src, size_t stepStride, size_t elemStride, size_t kc, s
     // the multiply, 4% with this).
     constexpr size_t kLine = 64 / sizeof(T);
     for (size_t s = 0; s < kc; ++s, dst += W) {
-      if (s % kLine == 0) {
+      if (s % kLine == 0 && s + 2 * kLine < kc) {  // never a pointer past the block
         for (size_t x = 0; x < W; ++x) __builtin_prefetch(src + x * elemStride + s + 2 * kLine);
       }
       for (size_t x = 0; x < W; ++x) dst[x] = src[x * elemStride + s];
