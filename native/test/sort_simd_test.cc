@@ -19,6 +19,7 @@
 #include "kernels/sort/key_kernels.hpp"
 #include "kernels/sort/quick_sort.hpp"
 #include "pool/thread_pool.hpp"
+#include "key_values.hpp"
 #include "test.hpp"
 
 namespace {
@@ -186,17 +187,11 @@ void checkQuickSort(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool
   }
 }
 
-// Every bit pattern class of F a map must get right (NaNs of both signs with payloads, ±0, ±infinity,
-// subnormals, the extremes), then random bit patterns.
+// The special values of F (key_values.hpp), then random bit patterns, shuffled.
 template <class F>
 std::vector<F> mapInputs(size_t n, std::mt19937_64& rng) {
-  using K = KeyOf<F>;
-  using L = std::numeric_limits<F>;
-  const K inf = std::bit_cast<K>(L::infinity());
-  std::vector<F> values{L::quiet_NaN(), -L::quiet_NaN(), std::bit_cast<F>(K(inf | 1)), std::bit_cast<F>(K(kSignBit<F> | inf | 5)),
-                        F(0), -F(0), L::infinity(), -L::infinity(), L::denorm_min(), -L::denorm_min(), L::min(), -L::min(),
-                        L::max(), L::lowest(), F(1), F(-1)};
-  while (values.size() < n) values.push_back(std::bit_cast<F>(static_cast<K>(rng())));
+  std::vector<F> values = pk::sort::test::specialValues<F>();
+  while (values.size() < n) values.push_back(pk::sort::test::randomValue<F>(rng));
   values.resize(n);
   std::shuffle(values.begin(), values.end(), rng);
   return values;

@@ -25,11 +25,14 @@
 #include "kernels/sort/merge.hpp"
 #include "kernels/sort/sort.hpp"
 #include "pool/thread_pool.hpp"
+#include "key_values.hpp"
 #include "test.hpp"
 
 namespace {
 
 using namespace pk::sort;
+using pk::sort::test::randomValue;
+using pk::sort::test::specialValues;
 
 // Sanitizers slow the sorts down 3-20x: they get the same matrix with fewer large sizes (testSizes)
 // and fewer distributions at those (distsFor).
@@ -126,28 +129,6 @@ const char* distName(Dist dist) {
     case Dist::Specials: return "specials";
   }
   return "?";
-}
-
-// Uniform over bit patterns: for floats that includes NaNs of both signs with random payloads,
-// subnormals and infinities.
-template <class T>
-T randomValue(std::mt19937_64& rng) {
-  return std::bit_cast<T>(static_cast<KeyOf<T>>(rng()));
-}
-
-template <class T>
-std::vector<T> specialValues() {
-  using L = std::numeric_limits<T>;
-  if constexpr (std::is_floating_point_v<T>) {
-    using K = KeyOf<T>;
-    const K inf = std::bit_cast<K>(L::infinity());
-    const K sign = kSignBit<T>;
-    return {L::quiet_NaN(), -L::quiet_NaN(), std::bit_cast<T>(K(inf | 1)), std::bit_cast<T>(K(sign | inf | 5)),
-            T(0), -T(0), L::infinity(), -L::infinity(), L::denorm_min(), -L::denorm_min(), L::min(), -L::min(),
-            L::max(), L::lowest(), T(1), T(-1)};
-  } else {
-    return {L::min(), L::max(), T(0), T(1), static_cast<T>(-1), T(L::min() + 1), T(L::max() - 1)};
-  }
 }
 
 template <class T>
