@@ -1,6 +1,6 @@
 // The AVX2 quicksort kernels: 8 u32 or 4 u64 keys per 256-bit vector. AVX2 has no compress and no
-// unsigned compares: the partition permutes each vector by a table indexed by its comparison mask,
-// and compares flip the sign bit first.
+// unsigned 64-bit compares: the partition permutes each vector by a table indexed by its comparison
+// mask, and 64-bit keys are compared with their sign bits flipped.
 //
 // The networks go up to 16 registers (128 u32 or 64 u64 keys), all 16 ymm registers of keys, so
 // g++ spills a few of them: still faster than stopping at 8, because the larger base case saves the
@@ -43,18 +43,6 @@ inline __m256i permutationOf(uint64_t packed) {
   return _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(packed)));
 }
 
-// A vector mask from the bits of kMask, one per lane of kLanes.
-template <size_t kLanes, unsigned kMask>
-inline __m256i laneMask() {
-  if constexpr (kLanes == 8) {
-    return _mm256_setr_epi32(-int(kMask & 1), -int(kMask >> 1 & 1), -int(kMask >> 2 & 1), -int(kMask >> 3 & 1),
-                             -int(kMask >> 4 & 1), -int(kMask >> 5 & 1), -int(kMask >> 6 & 1), -int(kMask >> 7 & 1));
-  } else {
-    return _mm256_setr_epi64x(-int64_t(kMask & 1), -int64_t(kMask >> 1 & 1), -int64_t(kMask >> 2 & 1),
-                              -int64_t(kMask >> 3 & 1));
-  }
-}
-
 struct U32 {
   using K = uint32_t;
   using V = __m256i;
@@ -83,7 +71,7 @@ struct U32 {
     }
   }
   template <unsigned kMask>
-  static V blend(V x, V y) { return _mm256_blendv_epi8(y, x, laneMask<N, kMask>()); }
+  static V blend(V x, V y) { return _mm256_blend_epi32(y, x, kMask); }
   // Rows to columns of an 8×8 block: 32-bit pairs, 64-bit pairs, then 128-bit halves.
   static void transpose(V (&r)[8]) {
     V t[8], u[8];
@@ -106,11 +94,11 @@ struct U32 {
   static constexpr bool kLaneMajor = true;
 };
 
-struct U64 {
+// The u64 partition's vectors. The unsigned order is the signed one with the sign bits flipped.
+struct U64Partition {
   using K = uint64_t;
   using V = __m256i;
   static constexpr size_t N = 4;
-  static constexpr size_t kMaxRegs = 16;
   static V load(const K* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static void store(K* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
   static V flip(V v) { return _mm256_xor_si256(v, _mm256_set1_epi64x(static_cast<long long>(0x8000000000000000u))); }
@@ -119,9 +107,17 @@ struct U64 {
     return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(bound, flip(v)))));
   }
   static V partitionVector(V v, unsigned mask) { return _mm256_permutevar8x32_epi32(v, permutationOf(kPermutations64[mask])); }
-  static V greater(V x, V y) { return _mm256_cmpgt_epi64(flip(x), flip(y)); }
-  static V min(V x, V y) { return _mm256_blendv_epi8(x, y, greater(x, y)); }
-  static V max(V x, V y) { return _mm256_blendv_epi8(y, x, greater(x, y)); }
+};
+
+// The u64 networks' vectors: keys sign-flipped once on load and back on store, so that each
+// compare-exchange is one signed compare and two blends, not two XORs more (Zen 3, one thread, f64 and
+// i64 at 1e6: +9%).
+struct U64 : U64Partition {
+  static constexpr size_t kMaxRegs = 16;
+  static V load(const K* p) { return flip(U64Partition::load(p)); }
+  static void store(K* p, V v) { U64Partition::store(p, flip(v)); }
+  static V min(V x, V y) { return _mm256_blendv_epi8(x, y, _mm256_cmpgt_epi64(x, y)); }
+  static V max(V x, V y) { return _mm256_blendv_epi8(y, x, _mm256_cmpgt_epi64(x, y)); }
   template <size_t J>
   static V xorLanes(V v) {
     if constexpr (J == 1) return _mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2));
@@ -129,7 +125,11 @@ struct U64 {
     if constexpr (J == 3) return _mm256_permute4x64_epi64(v, _MM_SHUFFLE(0, 1, 2, 3));
   }
   template <unsigned kMask>
-  static V blend(V x, V y) { return _mm256_blendv_epi8(y, x, laneMask<N, kMask>()); }
+  static V blend(V x, V y) {
+    // kMask's bit i stands for both 32-bit halves of lane i.
+    constexpr int kHalves = (kMask & 1) * 3 | (kMask >> 1 & 1) * 12 | (kMask >> 2 & 1) * 48 | (kMask >> 3 & 1) * 192;
+    return _mm256_blend_epi32(y, x, kHalves);
+  }
   // Rows to columns of a 4×4 block: 64-bit pairs, then 128-bit halves.
   static void transpose(V (&r)[4]) {
     const V t0 = _mm256_unpacklo_epi64(r[0], r[1]), t1 = _mm256_unpackhi_epi64(r[0], r[1]);
@@ -144,7 +144,7 @@ struct U64 {
 
 constexpr KeyKernelTable kTable{
     {&simd::partition<U32>, &simd::sortSmall<U32>, U32::kMaxRegs * U32::N},
-    {&simd::partition<U64>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
+    {&simd::partition<U64Partition>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
 };
