@@ -316,6 +316,39 @@ describe('a worker that dies mid-call', () => {
     }
   });
 
+  // A worker that fails while loading comes online first, so replacing every lost worker at once
+  // could respawn forever: without a reply in between, only MAX_EAGER_REPLACEMENTS are.
+  it('a lost idle worker is replaced at once, at most MAX_EAGER_REPLACEMENTS in a row without a reply', async () => {
+    const { MAX_EAGER_REPLACEMENTS } = await import('../dist/workers/tuning.js');
+    const y = makeArray(Int32Array, 500_000, 'uniform', 13);
+    const sortAndCheck = async (what) => {
+      const expected = refSort(y);
+      await sort(y, { backend: 'workers' });
+      assertSameElements(y, expected, what);
+    };
+    await sortAndCheck('a sort that starts the pool'); // its replies reset the count
+    const size = workerPool.threads;
+    await until(() => workerPool.started === size && workerPool._allOnline(), 'the pool to come online');
+    const killOne = async () => {
+      const thread = workerPool._threads()[0];
+      const exited = once(thread, 'exit');
+      await thread.terminate();
+      await exited;
+    };
+    for (let i = 0; i < MAX_EAGER_REPLACEMENTS; i++) {
+      await killOne();
+      assert.equal(workerPool.started, size, `loss ${i + 1}: replaced at once`);
+      await until(() => workerPool._allOnline(), `replacement ${i + 1} to come online`);
+    }
+    await killOne();
+    assert.equal(workerPool.started, size - 1, 'one loss more: left to the next call');
+    await sortAndCheck('the next call, which starts the missing worker');
+    assert.equal(workerPool.started, size);
+    await until(() => workerPool._allOnline(), 'the pool to come online again');
+    await killOne();
+    assert.equal(workerPool.started, size, 'after a reply, a loss is replaced at once again');
+  });
+
   // A sync call cannot take the 'exit' event of a worker while it blocks, so the pool polls:
   // promptly once this thread's event loop has seen the worker come online, else by the
   // worker's heartbeat (STALL_TIMEOUT_MS). Patching Worker#postMessage terminates the worker
