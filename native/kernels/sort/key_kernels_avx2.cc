@@ -94,14 +94,20 @@ struct U32 {
   static constexpr bool kLaneMajor = true;
 };
 
-// The u64 partition's vectors. The unsigned order is the signed one with the sign bits flipped.
-struct U64Partition {
+// 4 u64 keys per vector. The unsigned order is the signed one with the sign bits flipped.
+struct U64Lanes {
   using K = uint64_t;
   using V = __m256i;
   static constexpr size_t N = 4;
-  static V load(const K* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
-  static void store(K* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
   static V flip(V v) { return _mm256_xor_si256(v, _mm256_set1_epi64x(static_cast<long long>(0x8000000000000000u))); }
+  static V loadKeys(const K* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static void storeKeys(K* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+};
+
+// The u64 partition's vectors: the keys as they are.
+struct U64Partition : U64Lanes {
+  static V load(const K* p) { return loadKeys(p); }
+  static void store(K* p, V v) { storeKeys(p, v); }
   static V boundVector(K bound) { return _mm256_set1_epi64x(static_cast<long long>(bound ^ 0x8000000000000000u)); }
   static unsigned lessMask(V v, V bound) {
     return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(bound, flip(v)))));
@@ -112,10 +118,10 @@ struct U64Partition {
 // The u64 networks' vectors: keys sign-flipped once on load and back on store, so that each
 // compare-exchange is one signed compare and two blends, not two XORs more (Zen 3, one thread, f64 and
 // i64 at 1e6: +9%).
-struct U64 : U64Partition {
+struct U64 : U64Lanes {
   static constexpr size_t kMaxRegs = 16;
-  static V load(const K* p) { return flip(U64Partition::load(p)); }
-  static void store(K* p, V v) { U64Partition::store(p, flip(v)); }
+  static V load(const K* p) { return flip(loadKeys(p)); }
+  static void store(K* p, V v) { storeKeys(p, flip(v)); }
   static V min(V x, V y) { return _mm256_blendv_epi8(x, y, _mm256_cmpgt_epi64(x, y)); }
   static V max(V x, V y) { return _mm256_blendv_epi8(y, x, _mm256_cmpgt_epi64(x, y)); }
   template <size_t J>
