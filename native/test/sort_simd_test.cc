@@ -2,11 +2,13 @@
 // called directly, whatever PARALLEL_KERNELS_SIMD says: the sorting networks at every size they
 // cover, the partition at every length past its vector thresholds, at extreme bounds and over every
 // lane mask, and whole quicksorts on 1 and 2 threads over the distributions that stress pivots (the
-// median-of-3 killer included), each against std::sort. And the dispatch: each target resolves to its
+// median-of-3 killer included), each against std::sort; the mapped partitions of every element type
+// and the quicksort that starts from them, against keys.hpp's maps. And the dispatch: each target resolves to its
 // own table, so a SIMD path cannot silently fall back to the scalar table.
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <memory>
@@ -220,6 +222,112 @@ void checkFloatKeyMaps(const Path& path) {
               path.name << (descending ? " desc" : " asc") << " fromKeys n=" << n << " at " << i);
       }
     }
+  }
+}
+
+// The keys of input[1, size - 1), in one direction, as the mapped partition of element type T is to
+// write them: counted and split at bound, a permutation of keys.hpp's keys, and nothing written outside
+// keys[1, size - 1).
+template <class T>
+void checkMappedPartitionOf(const Path& path, const std::vector<T>& input, bool descending, KeyOf<T> bound) {
+  using K = KeyOf<T>;
+  const size_t n = input.size() - 2;
+  const std::string what = where<K>(path, n, descending ? "mapped partition desc" : "mapped partition asc");
+  std::vector<K> expected(n);
+  for (size_t i = 0; i < n; ++i) expected[i] = descending ? toKey<T, true>(input[1 + i]) : toKey<T, false>(input[1 + i]);
+  std::vector<K> keys(n + 2, K(0x5A));
+  const size_t m = partitionIntoOf<T>(*path.table, descending)(input.data() + 1, keys.data() + 1, n, bound);
+  const auto less = [&](K k) { return k < bound; };
+  CHECK(m == static_cast<size_t>(std::count_if(expected.begin(), expected.end(), less)), what << " count");
+  CHECK(std::all_of(keys.begin() + 1, keys.begin() + 1 + m, less), what << " left");
+  CHECK(std::none_of(keys.begin() + 1 + m, keys.end() - 1, less), what << " right");
+  CHECK(keys.front() == K(0x5A) && keys.back() == K(0x5A), what << " wrote outside its range");
+  std::vector<K> written(keys.begin() + 1, keys.end() - 1);
+  std::sort(expected.begin(), expected.end());
+  std::sort(written.begin(), written.end());
+  CHECK(written == expected, what << " keeps the keys");
+}
+
+// Every length up to past the largest chunk (8 vectors and one more: 72 keys), then two long ones,
+// over special and random values and over few distinct ones, at bounds from the extremes and from the
+// keys.
+template <class T>
+void checkMappedPartition(const Path& path) {
+  using K = KeyOf<T>;
+  std::mt19937_64 rng(17);
+  std::vector<size_t> lengths(160);
+  std::iota(lengths.begin(), lengths.end(), size_t{0});
+  lengths.insert(lengths.end(), {1000, 4099});
+  const std::vector<T> specials = pk::sort::test::specialValues<T>();
+  for (size_t n : lengths) {
+    for (bool fewDistinct : {false, true}) {
+      std::vector<T> input = mapInputs<T>(n + 2, rng);
+      if (fewDistinct) {
+        for (T& value : input) value = specials[rng() % specials.size()];
+      }
+      for (bool descending : {false, true}) {
+        const K someKey = n == 0 ? K(5) : descending ? toKey<T, true>(input[1 + rng() % n]) : toKey<T, false>(input[1 + rng() % n]);
+        for (K bound : {K(0), K(1), K(kSignBit<T>), K(kAllOnes<T>), someKey}) checkMappedPartitionOf<T>(path, input, descending, bound);
+      }
+    }
+  }
+}
+
+// quickSortMapped against std::sort of the keys, on both directions and 1 and 2 threads, with the
+// values chosen so that their keys follow each pivot-stressing distribution above.
+template <class T>
+void checkQuickSortMapped(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool>>& pools) {
+  using K = KeyOf<T>;
+  std::mt19937_64 rng(19);
+  for (size_t n : {Config::kMappedPartitionMin, Config::kMappedPartitionMin + 1, 2 * Config::kMinPerThread + 1, size_t{200003}}) {
+    for (int dist = 0; dist < 8; ++dist) {
+      const std::vector<K> keysOfDist = distribution<K>(dist, n, rng);
+      for (bool descending : {false, true}) {
+        std::vector<T> values(n);
+        std::vector<K> expected(n);
+        for (size_t i = 0; i < n; ++i) {
+          values[i] = descending ? fromKey<T, true>(keysOfDist[i]) : fromKey<T, false>(keysOfDist[i]);
+          expected[i] = descending ? toKey<T, true>(values[i]) : toKey<T, false>(values[i]);
+        }
+        std::sort(expected.begin(), expected.end());
+        const std::vector<T> before = values;
+        for (unsigned threads : {1u, 2u}) {
+          std::vector<K> keys(n);
+          const pk::ExecContext ctx = pools[threads - 1]->context(threads);
+          if (descending) {
+            quickSortMapped<T, true>(values.data(), keys.data(), n, ctx, *path.table);
+          } else {
+            quickSortMapped<T, false>(values.data(), keys.data(), n, ctx, *path.table);
+          }
+          CHECK(keys == expected, where<K>(path, n, "quickSortMapped") << " dist=" << dist << " desc=" << descending
+                                                                      << " threads=" << threads);
+        }
+        CHECK(std::memcmp(values.data(), before.data(), n * sizeof(T)) == 0, where<K>(path, n, "quickSortMapped wrote its input"));
+      }
+    }
+  }
+}
+
+TEST("sort simd: mapped partitions of every path, every type and direction, every tail") {
+  for (const Path& path : runnablePaths()) {
+    checkMappedPartition<float>(path);
+    checkMappedPartition<int32_t>(path);
+    checkMappedPartition<uint32_t>(path);
+    checkMappedPartition<double>(path);
+    checkMappedPartition<int64_t>(path);
+    checkMappedPartition<uint64_t>(path);
+  }
+}
+
+TEST("sort simd: quicksort from mapped values on every path, 1 and 2 threads, adversarial distributions") {
+  std::vector<std::unique_ptr<pk::ThreadPool>> pools;
+  pools.push_back(std::make_unique<pk::ThreadPool>(1));
+  pools.push_back(std::make_unique<pk::ThreadPool>(2));
+  for (const Path& path : runnablePaths()) {
+    checkQuickSortMapped<float>(path, pools);
+    checkQuickSortMapped<int32_t>(path, pools);
+    checkQuickSortMapped<double>(path, pools);
+    checkQuickSortMapped<uint64_t>(path, pools);
   }
 }
 

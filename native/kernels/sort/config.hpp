@@ -76,6 +76,11 @@ struct Config {
   static constexpr size_t kBlock = PK_SORT_BLOCK;
   static_assert(kBlock >= 1, "BlockSplit divides by it");
 
+  // From this size a quicksort maps the caller's values to keys in its first partition level instead
+  // of in a pass of its own (quickSortMapped): where the sequential levels sample their pivots, so the
+  // first level is the same with or without the map.
+  static constexpr size_t kMappedPartitionMin = kSampledPivotThreshold;
+
   // From these sizes Algorithm::Auto counting-sorts 8- and 16-bit keys (measured: autoAlgorithm).
   static constexpr size_t kCountingSort8 = 1500;
   static constexpr size_t kCountingSort16 = 250000;

@@ -12,8 +12,25 @@ namespace {
 
 struct BaselineTag {};
 
-constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>, kScalarKeyKernels<uint64_t>,
-                                   maps::floatKeyMaps<BaselineTag, float>(), maps::floatKeyMaps<BaselineTag, double>()};
+// The mapped partition's "vectors" on the scalar path: one key each, which makes its loop the
+// branch-free one of partitionBy.
+template <class Key>
+struct ScalarLane {
+  using K = Key;
+  using V = Key;
+  static constexpr size_t N = 1;
+  static V load(const K* p) { return *p; }
+  static void store(K* p, V v) { *p = v; }
+  static V boundVector(K bound) { return bound; }
+  static unsigned lessMask(V v, V bound) { return v < bound; }
+  static V partitionVector(V v, unsigned) { return v; }
+};
+
+constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>,
+                                   kScalarKeyKernels<uint64_t>,
+                                   maps::floatKeyMaps<BaselineTag, float>(),
+                                   maps::floatKeyMaps<BaselineTag, double>(),
+                                   maps::mappedPartitions<ScalarLane<uint32_t>, ScalarLane<uint64_t>>()};
 
 }  // namespace
 

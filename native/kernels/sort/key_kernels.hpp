@@ -11,6 +11,11 @@
 //   toKeys     float values to their keys (keys.hpp), in one direction of the order
 //   fromKeys   and back
 //
+// and the mapped partition, which a quicksort's first level runs on the caller's array (sort.cc):
+//
+//   partitionInto  the keys of values of a 32- or 64-bit type, those < bound first, written to the
+//                  key buffer: one pass instead of a map and then a partition
+//
 // The SIMD tables live in their own translation units (key_kernels_avx2.cc, key_kernels_avx512.cc,
 // compiled with their own flags, and key_kernels_neon.cc, arm64's baseline), all from one source
 // (key_kernels-inl.hpp, and key_maps-inl.hpp for the maps, which the scalar table shares).
@@ -19,6 +24,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
+#include <type_traits>
 
 #include "cpu/simd_target.hpp"
 #include "kernels/sort/keys.hpp"
@@ -38,11 +45,27 @@ struct FloatKeyMaps {
   void (*fromKeys)(const KeyOf<F>* keys, F* values, size_t n);
 };
 
+// Writes the keys of values[0, n) (toKey<T>, in one direction) to keys[0, n), those < bound first, and
+// returns how many are < bound.
+template <class T>
+using PartitionInto = size_t (*)(const T* values, KeyOf<T>* keys, size_t n, KeyOf<T> bound);
+
+template <class T>
+using MappedPartitions = std::array<PartitionInto<T>, 2>;  // [descending]
+
+using MappedPartitionTable = std::tuple<MappedPartitions<float>, MappedPartitions<int32_t>, MappedPartitions<uint32_t>,
+                                        MappedPartitions<double>, MappedPartitions<int64_t>, MappedPartitions<uint64_t>>;
+
+// The element types that have a mapped partition.
+template <class T>
+concept HasMappedPartition = std::is_arithmetic_v<T> && (sizeof(T) == 4 || sizeof(T) == 8);
+
 struct KeyKernelTable {
   KeyKernels<uint32_t> u32;
   KeyKernels<uint64_t> u64;
   std::array<FloatKeyMaps<float>, 2> f32;  // [descending]
   std::array<FloatKeyMaps<double>, 2> f64;
+  MappedPartitionTable mapped;
 };
 
 // The table of the process's target (pk::cpu::simdTarget()).
@@ -82,6 +105,12 @@ const FloatKeyMaps<F>& floatKeyMapsOf(const KeyKernelTable& table, bool descendi
   } else {
     return table.f64[descending];
   }
+}
+
+// The mapped partition of element type T in one direction.
+template <HasMappedPartition T>
+PartitionInto<T> partitionIntoOf(const KeyKernelTable& table, bool descending) {
+  return std::get<MappedPartitions<T>>(table.mapped)[descending];
 }
 
 }  // namespace pk::sort

@@ -153,6 +153,7 @@ constexpr KeyKernelTable kTable{
     {&simd::partition<U64Partition>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
+    maps::mappedPartitions<U32, U64Partition>(),
 };
 
 }  // namespace

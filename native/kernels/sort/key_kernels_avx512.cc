@@ -180,6 +180,7 @@ constexpr KeyKernelTable kTable{
     {&simd::partition<U64>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
+    maps::mappedPartitions<U32Partition, U64>(),
 };
 
 }  // namespace

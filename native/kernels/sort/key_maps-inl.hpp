@@ -1,14 +1,16 @@
-// The whole-array float key maps of the kernel tables (key_kernels.hpp): keys.hpp's maps in plain
-// loops, which each translation unit that includes this header compiles with its own target's flags,
-// so the compiler vectorizes them for that target. That pays while the array is in cache (Zen 3, AVX2,
-// one thread, f64 at 1e4: ~110 -> ~129 M elements/s); at 1e6 the passes are bound by memory.
+// The kernel tables' passes that apply keys.hpp's maps (key_kernels.hpp): the whole-array float maps,
+// in plain loops, and the mapped partitions. Each translation unit that includes this header compiles
+// them with its own target's flags, so the compiler vectorizes the loops for that target. That pays
+// while the array is in cache (Zen 3, AVX2, one thread, f64 at 1e4: ~110 -> ~129 M elements/s); at
+// 1e6 the passes are bound by memory.
 //
-// Every template takes a Tag type local to the including translation unit, so no instantiation is
-// shared (ODR-merged) between units compiled for different instruction sets.
+// Every template takes a Tag (or traits) type local to the including translation unit, so no
+// instantiation is shared (ODR-merged) between units compiled for different instruction sets.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/sort/key_kernels.hpp"
 #include "kernels/sort/keys.hpp"
@@ -29,6 +31,60 @@ void fromKeys(const KeyOf<F>* __restrict keys, F* __restrict values, size_t n) {
 template <class Tag, class F>
 constexpr std::array<FloatKeyMaps<F>, 2> floatKeyMaps() {
   return {{{&toKeys<Tag, F, false>, &fromKeys<Tag, F, false>}, {&toKeys<Tag, F, true>, &fromKeys<Tag, F, true>}}};
+}
+
+// The mapped partition (key_kernels.hpp) over a traits class T of key_kernels-inl.hpp's partition
+// (K, V, N, load, store, boundVector, lessMask, partitionVector): the keys of values[0, n) in keys[0,
+// n), those < bound first. Chunks of values are mapped into a buffer in L1 by the vectorized loop
+// above, then every vector of keys is permuted and stored twice, as simd::partition stores it: at
+// the left write position and ending at the right one. Out of place, the free slots between the two
+// are the keys not yet written, so no vectors need holding and no side needs choosing; the vector
+// stores stop while fewer than 2·N keys remain, where the garbage of one store could land on the
+// other's keys, and a branch-free scalar loop places the rest.
+template <class T, class F, bool kDescending>
+size_t partitionInto(const F* values, KeyOf<F>* keys, size_t n, KeyOf<F> bound) {
+  using K = typename T::K;
+  static_assert(sizeof(K) == sizeof(F));
+  constexpr size_t N = T::N;
+  constexpr size_t kChunk = 8 * N;
+  const auto b = T::boundVector(bound);
+  K chunk[kChunk + N];
+  size_t writeLeft = 0, writeRight = n, i = 0;
+  for (; n - i >= kChunk + N; i += kChunk) {
+    toKeys<T, F, kDescending>(values + i, chunk, kChunk);
+    for (size_t u = 0; u < kChunk; u += N) {
+      const auto v = T::load(chunk + u);
+      const unsigned mask = T::lessMask(v, b);
+      const size_t less = static_cast<size_t>(__builtin_popcount(mask));
+      const auto parted = T::partitionVector(v, mask);
+      T::store(keys + writeLeft, parted);
+      T::store(keys + writeRight - N, parted);
+      writeLeft += less;
+      writeRight -= N - less;
+    }
+  }
+  const size_t rest = n - i;
+  toKeys<T, F, kDescending>(values + i, chunk, rest);
+  for (size_t j = 0; j < rest; ++j) {
+    const K key = chunk[j];
+    keys[writeLeft] = key;
+    keys[writeRight - 1] = key;
+    const bool less = key < bound;
+    writeLeft += less;
+    writeRight -= !less;
+  }
+  return writeLeft;
+}
+
+// A table's mapped partitions, from the traits of its u32 and u64 partitions.
+template <class T32, class T64>
+constexpr MappedPartitionTable mappedPartitions() {
+  return {{&partitionInto<T32, float, false>, &partitionInto<T32, float, true>},
+          {&partitionInto<T32, int32_t, false>, &partitionInto<T32, int32_t, true>},
+          {&partitionInto<T32, uint32_t, false>, &partitionInto<T32, uint32_t, true>},
+          {&partitionInto<T64, double, false>, &partitionInto<T64, double, true>},
+          {&partitionInto<T64, int64_t, false>, &partitionInto<T64, int64_t, true>},
+          {&partitionInto<T64, uint64_t, false>, &partitionInto<T64, uint64_t, true>}};
 }
 
 }  // namespace pk::sort::maps

@@ -59,15 +59,15 @@ K choosePivot(const K* a, size_t n) {
   return medianOf3(medianOf3(s[0], s[1], s[2]), medianOf3(s[3], s[4], s[5]), medianOf3(s[6], s[7], s[8]));
 }
 
-// A pivot taken from a[0, n), n >= 1: the median of kSample stratified samples (fewer if n is
-// smaller); by default Config::kParallelPivotSample, for a parallel level. Reads only.
-template <class K, size_t kSample = Config::kParallelPivotSample>
-K samplePivot(const K* a, size_t n) {
-  std::array<K, kSample> sample{};
+// A pivot taken from the n >= 1 keys keyAt(0), ..., keyAt(n - 1): the median of kSample stratified
+// samples (fewer if n is smaller); by default Config::kParallelPivotSample, for a parallel level.
+template <size_t kSample = Config::kParallelPivotSample, class KeyAt>
+auto samplePivot(size_t n, const KeyAt& keyAt) {
+  std::array<decltype(keyAt(size_t{0})), kSample> sample{};
   const size_t count = std::min(sample.size(), n);
   const size_t stride = n / count;
   SampleOffsets offsets(n, stride);
-  for (size_t i = 0; i < count; ++i) sample[i] = a[i * stride + offsets.next()];
+  for (size_t i = 0; i < count; ++i) sample[i] = keyAt(i * stride + offsets.next());
   const auto median = sample.begin() + count / 2;
   std::nth_element(sample.begin(), median, sample.begin() + count);
   return *median;
@@ -107,8 +107,8 @@ struct MisplacedSegments {
   size_t positionOf(size_t segment, size_t item) const { return start[segment] + (item - firstItem[segment]); }
 };
 
-// A partition of a[0, n) on `threads` threads; partitionBlock(p, len) partitions p[0, len) in place
-// and returns how many keys it put first.
+// A partition of a[0, n) on `threads` threads; partitionBlock(begin, length) partitions the keys of
+// a[begin, begin + length), in place or from another array into it, and returns how many it put first.
 //
 //   Partition blocks  every block (BlockSplit) is partitioned alone, in parallel
 //   Swap misplaced    with m the total count, the failing keys below m and the passing keys at or
@@ -121,7 +121,7 @@ size_t parallelPartition(K* a, size_t n, PartitionBlock partitionBlock, unsigned
   const BlockSplit blocks(n, threads);
   std::vector<size_t> passing(blocks.count);
   forEachBlock(ctx, threads, blocks, true, [&](size_t b) {
-    passing[b] = partitionBlock(a + blocks.begin(b), blocks.end(b) - blocks.begin(b));
+    passing[b] = partitionBlock(blocks.begin(b), blocks.end(b) - blocks.begin(b));
   });
 
   // Swap misplaced.

@@ -2,7 +2,8 @@
 //
 //   Map         copies the caller's array into a buffer of unsigned keys (keys.hpp), in parallel
 //   Sort        sorts the keys (merge_sort.hpp, quick_sort.hpp, radix_sort.hpp, counting_sort.hpp),
-//               polling cancellation
+//               polling cancellation; a quicksort of a large array of 32- or 64-bit elements maps
+//               them in its first partition instead (quickSortMapped), one pass less
 //   Write back  maps the keys back into the caller's array (or writes the indices), in parallel
 //
 // Only the write-back touches the caller's memory, and it never polls cancellation, so a call that
@@ -121,11 +122,22 @@ void sortThrough(const SortJob& job, Algorithm algorithm, const ExecContext& ctx
   const size_t n = job.length;
   const auto keys = allocateBuffer<W>(n);
   withDirection(job.descending, [&](auto descending) {
-    const KeyPasses<T, W> passes = keyPasses<T, W, decltype(descending)::value>();
-    // Map.
-    forRanges(n, ctx, true, [&](size_t begin, size_t end) { passes.toKeys(data + begin, keys.get() + begin, end - begin); });
-    // Sort.
-    sortKeys(keys.get(), n, algorithm, ctx);
+    constexpr bool kDescending = decltype(descending)::value;
+    const KeyPasses<T, W> passes = keyPasses<T, W, kDescending>();
+    bool mapped = false;
+    if constexpr (HasMappedPartition<T>) {
+      if (algorithm == Algorithm::Quick && n >= Config::kMappedPartitionMin) {
+        // Map and sort: the quicksort's first level maps as it partitions.
+        quickSortMapped<T, kDescending>(data, keys.get(), n, ctx);
+        mapped = true;
+      }
+    }
+    if (!mapped) {
+      // Map.
+      forRanges(n, ctx, true, [&](size_t begin, size_t end) { passes.toKeys(data + begin, keys.get() + begin, end - begin); });
+      // Sort.
+      sortKeys(keys.get(), n, algorithm, ctx);
+    }
     ctx.throwIfCancelled();
     // Write back.
     forRanges(n, ctx, false, [&](size_t begin, size_t end) { passes.fromKeys(keys.get() + begin, data + begin, end - begin); });
