@@ -20,9 +20,12 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <limits>
+#include <mutex>
+#include <vector>
 
 #include "kernels/sort/base_case.hpp"
 #include "kernels/sort/config.hpp"
@@ -43,10 +46,13 @@ const KeyKernels<K>& kernelsFor(const KeyKernelTable& table) {
   }
 }
 
-// Sorts a[0, n) on the calling thread; depth is the number of partition levels left before heapsort.
-template <class K>
-void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
-  while (n > kernels.smallMax) {
+// Sorts a[0, n) on the calling thread, leaving the ranges of at most leafMax keys it partitions down
+// to (leafMax >= kernels.smallMax) to leaf(range, length, depth); depth is the number of partition
+// levels left before heapsort.
+template <class K, class Leaf>
+void introsortTo(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx, size_t leafMax,
+                 const Leaf& leaf) {
+  while (n > leafMax) {
     if (depth-- == 0) {
       heapSort(a, n, std::less<K>{}, ctx);
       return;
@@ -68,19 +74,69 @@ void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const Ex
     }
     // Recurse.
     if (m < n - m) {
-      introsort(a, m, depth, kernels, ctx);
+      introsortTo(a, m, depth, kernels, ctx, leafMax, leaf);
       a += m;
       n -= m;
     } else {
-      introsort(a + m, n - m, depth, kernels, ctx);
+      introsortTo(a + m, n - m, depth, kernels, ctx, leafMax, leaf);
       n = m;
     }
   }
-  kernels.sortSmall(a, n);
+  leaf(a, n, depth);
 }
 
+// Sorts a[0, n) on the calling thread, down to the table's sorting networks.
 template <class K>
-void parallelQuickSort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx);
+void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
+  introsortTo(a, n, depth, kernels, ctx, kernels.smallMax, [&](K* range, size_t length, int) { kernels.sortSmall(range, length); });
+}
+
+// The ranges that the parallel top of the recursion leaves to single threads, cut to at most
+// pieceMax keys, and then sorted by all the threads, largest first, each thread taking the next one
+// as it finishes. Giving each side of a split its threads for good would leave the threads of the
+// smaller side idle at the end: with a pivot from 255 samples, the two sides on two threads differ
+// by ~5% of n on average. Cutting the pieces costs nothing, as they are the partitions introsort
+// would make anyway; with at least kPiecesPerThread of them per thread, the last one to finish ends
+// within a small piece of the others.
+template <class K>
+class PieceQueue {
+ public:
+  static constexpr size_t kPiecesPerThread = 8;
+
+  PieceQueue(size_t n, unsigned threads) : pieceMax_(std::max(n / (kPiecesPerThread * threads), Config::kMinPerThread)) {}
+
+  // Cuts a[0, n) into pieces on the calling thread and queues them.
+  void split(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
+    introsortTo(a, n, depth, kernels, ctx, std::max(pieceMax_, kernels.smallMax), [&](K* range, size_t length, int left) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      pieces_.push_back({range, length, left});
+    });
+  }
+
+  // Sorts every queued piece on `threads` threads.
+  void sortAll(unsigned threads, const KeyKernels<K>& kernels, const ExecContext& ctx) {
+    std::sort(pieces_.begin(), pieces_.end(), [](const Piece& x, const Piece& y) { return x.n > y.n; });
+    std::atomic<size_t> next{0};
+    ctx.parallelFor(threads, [&](size_t) {
+      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pieces_.size();) {
+        introsort(pieces_[i].a, pieces_[i].n, pieces_[i].depth, kernels, ctx.withThreads(1));
+      }
+    });
+  }
+
+ private:
+  struct Piece {
+    K* a;
+    size_t n;
+    int depth;
+  };
+  const size_t pieceMax_;
+  std::mutex mutex_;
+  std::vector<Piece> pieces_;
+};
+
+template <class K>
+void parallelLevels(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx, PieceQueue<K>& queue);
 
 // Moves the keys < bound of a[0, n) first, on `threads` threads; returns how many there are.
 template <class K>
@@ -90,17 +146,16 @@ size_t partitionBelow(K* a, size_t n, K bound, unsigned threads, const KeyKernel
                            threads, ctx);
 }
 
-// Sorts a[0, n) once a level on `threads` threads has put its m keys < pivot first: each side gets a
-// share of the threads in proportion to its size (at least one each; a side with one thread goes on
-// sequentially, so at most ctx.threads() - 1 splits run in parallel). depth counts the levels left
-// below this one.
+// Goes on with a[0, n) once a parallel level on `threads` threads has put its m keys < pivot first:
+// each side gets a share of the threads in proportion to its size (at least one each); a side with
+// one thread is cut into pieces for the queue. depth counts the levels left below this one.
 template <class K>
 void sortSides(K* a, size_t n, size_t m, K pivot, int depth, unsigned threads, const KeyKernels<K>& kernels,
-               const ExecContext& ctx) {
+               const ExecContext& ctx, PieceQueue<K>& queue) {
   if (m == 0) {
     if (pivot == std::numeric_limits<K>::max()) return;
     const size_t equal = partitionBelow(a, n, K(pivot + 1), threads, kernels, ctx);
-    parallelQuickSort(a + equal, n - equal, depth, kernels, ctx);
+    parallelLevels(a + equal, n - equal, depth, kernels, ctx, queue);
     return;
   }
   // Every copy of the pivot goes right: when many keys share it (skewed data, say half the keys one
@@ -108,46 +163,55 @@ void sortSides(K* a, size_t n, size_t m, K pivot, int depth, unsigned threads, c
   // final place, so one more pass moves them to its front and out of the work.
   K* right = a + m;
   size_t rightLength = n - m;
-  if (threads >= 2 && rightLength > n / 2 + n / 8 && pivot != std::numeric_limits<K>::max()) {
+  if (rightLength > n / 2 + n / 8 && pivot != std::numeric_limits<K>::max()) {
     const size_t equal = partitionBelow(right, rightLength, K(pivot + 1), threads, kernels, ctx);
     right += equal;
     rightLength -= equal;
     if (rightLength == 0) {
-      parallelQuickSort(a, m, depth, kernels, ctx);
+      parallelLevels(a, m, depth, kernels, ctx, queue);
       return;
     }
-  }
-  if (threads < 2) {
-    introsort(a, m, depth, kernels, ctx);
-    introsort(right, rightLength, depth, kernels, ctx);
-    return;
   }
   const size_t work = m + rightLength;
   const unsigned leftThreads =
       static_cast<unsigned>(std::clamp<size_t>((threads * m + work / 2) / work, 1, threads - 1));
   ctx.parallelFor(2, [&](size_t side) {
     if (side == 0) {
-      parallelQuickSort(a, m, depth, kernels, ctx.withThreads(leftThreads));
+      parallelLevels(a, m, depth, kernels, ctx.withThreads(leftThreads), queue);
     } else {
-      parallelQuickSort(right, rightLength, depth, kernels, ctx.withThreads(threads - leftThreads));
+      parallelLevels(right, rightLength, depth, kernels, ctx.withThreads(threads - leftThreads), queue);
     }
   });
 }
 
 // The parallel top of the recursion: every level partitions with all its threads, then sortSides
-// shares them out.
+// shares them out, down to ranges with one thread, which go to the queue in pieces.
 template <class K>
-void parallelQuickSort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
+void parallelLevels(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx, PieceQueue<K>& queue) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
   if (threads < 2 || depth == 0) {
-    introsort(a, n, depth, kernels, ctx);
+    queue.split(a, n, depth, kernels, ctx);
     return;
   }
   ctx.throwIfCancelled();
   // Sample.
   const K pivot = samplePivot(n, [a](size_t i) { return a[i]; });
   // Partition, then recurse.
-  sortSides(a, n, partitionBelow(a, n, pivot, threads, kernels, ctx), pivot, depth - 1, threads, kernels, ctx);
+  sortSides(a, n, partitionBelow(a, n, pivot, threads, kernels, ctx), pivot, depth - 1, threads, kernels, ctx, queue);
+}
+
+// Sorts a[0, n): on the calling thread if n is worth one thread, else by the parallel levels and then
+// the queue of the pieces they leave.
+template <class K>
+void parallelQuickSort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
+  const unsigned threads = numThreadsFor(n, ctx.threads());
+  if (threads < 2) {
+    introsort(a, n, depth, kernels, ctx);
+    return;
+  }
+  PieceQueue<K> queue(n, threads);
+  parallelLevels(a, n, depth, kernels, ctx, queue);
+  queue.sortAll(threads, kernels, ctx);
 }
 
 // Sorts a[0, n) with the kernels of `table` (by default the process's dispatch choice).
@@ -164,6 +228,7 @@ template <HasMappedPartition T, bool kDescending>
 void quickSortMapped(const T* values, KeyOf<T>* keys, size_t n, const ExecContext& ctx,
                      const KeyKernelTable& table = keyKernels()) {
   using K = KeyOf<T>;
+  const KeyKernels<K>& kernels = kernelsOf<K>(table);
   const PartitionInto<T> partitionInto = partitionIntoOf<T>(table, kDescending);
   const unsigned threads = numThreadsFor(n, ctx.threads());
   const auto keyAt = [values](size_t i) { return toKey<T, kDescending>(values[i]); };
@@ -174,9 +239,24 @@ void quickSortMapped(const T* values, KeyOf<T>* keys, size_t n, const ExecContex
   const auto partitionBlock = [&](size_t begin, size_t length) {
     return partitionInto(values + begin, keys + begin, length, pivot);
   };
-  const size_t m = threads < 2 ? partitionBlock(0, n) : parallelPartition(keys, n, partitionBlock, threads, ctx);
+  const int depth = introsortDepthLimit(n) - 1;
+  if (threads < 2) {
+    const size_t m = partitionBlock(0, n);
+    if (m == 0) {
+      // The pivot is the minimum: its copies go first and are in place, as in introsort.
+      if (pivot == std::numeric_limits<K>::max()) return;
+      const size_t equal = kernels.partition(keys, n, K(pivot + 1));
+      introsort(keys + equal, n - equal, depth, kernels, ctx);
+    } else {
+      introsort(keys, m, depth, kernels, ctx);
+      introsort(keys + m, n - m, depth, kernels, ctx);
+    }
+    return;
+  }
   // Recurse.
-  sortSides(keys, n, m, pivot, introsortDepthLimit(n) - 1, threads, kernelsOf<K>(table), ctx);
+  PieceQueue<K> queue(n, threads);
+  sortSides(keys, n, parallelPartition(keys, n, partitionBlock, threads, ctx), pivot, depth, threads, kernels, ctx, queue);
+  queue.sortAll(threads, kernels, ctx);
 }
 
 }  // namespace pk::sort
