@@ -94,8 +94,8 @@ void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const Ex
 // The ranges that the parallel top of the recursion leaves to single threads, cut to at most
 // pieceMax keys, and then sorted by all the threads, largest first, each thread taking the next one
 // as it finishes. Giving each side of a split its threads for good would leave the threads of the
-// smaller side idle at the end: with a pivot from 255 samples, the two sides on two threads differ
-// by ~5% of n on average. Cutting the pieces costs nothing, as they are the partitions introsort
+// smaller side idle at the end: the median of 255 samples typically lies a few percent of n from the
+// true median (Config::kParallelPivotSample), and that much of the work would fall to one thread. Cutting the pieces costs nothing, as they are the partitions introsort
 // would make anyway; with at least kPiecesPerThread of them per thread, the last one to finish ends
 // within a small piece of the others.
 template <class K>
