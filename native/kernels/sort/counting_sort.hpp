@@ -1,8 +1,10 @@
 // Counting sort of 8- and 16-bit unsigned keys: count every value, then write each value as many
 // times as it was counted. Two passes over the keys and no comparisons, whatever the distribution.
 //
-//   Count  each thread counts one contiguous range of keys (8-bit keys into four interleaved tables,
-//          so that runs of equal keys don't serialize on one counter)
+//   Count  each thread counts one contiguous range of keys (8-bit keys into eight interleaved
+//          tables, so that runs of equal keys don't serialize on one counter; kStride apart, not
+//          256 counters, because at a multiple of 4 KiB apart the counters of one value in different
+//          tables alias in the store buffer: on Zen 1 that halved the count of runs of equal keys)
 //   Fill   each thread writes an equal share of the output, starting at the value its first position
 //          holds (a binary search in the prefix sums of the counts)
 #pragma once
@@ -21,25 +23,22 @@ template <class K>
 void countingSort(K* keys, size_t n, const ExecContext& ctx) {
   static_assert(sizeof(K) <= 2, "a table per value");
   constexpr size_t kValues = size_t{1} << (8 * sizeof(K));
-  constexpr size_t kTables = sizeof(K) == 1 ? 4 : 1;
+  constexpr size_t kTables = sizeof(K) == 1 ? 8 : 1;
+  constexpr size_t kStride = sizeof(K) == 1 ? kValues + 8 : kValues;
   const unsigned threads = numThreadsFor(n, ctx.threads());
 
   // Count.
-  std::vector<size_t> counts(size_t{threads} * kTables * kValues);
+  std::vector<size_t> counts(size_t{threads} * kTables * kStride);
   ctx.parallelFor(threads, [&](size_t t) {
-    size_t* table = counts.data() + t * kTables * kValues;
+    size_t* table = counts.data() + t * kTables * kStride;
     const size_t end = (t + 1) * n / threads;
     for (size_t block = t * n / threads; block < end; block += Config::kBlock) {
       ctx.throwIfCancelled();
       const size_t blockEnd = std::min(end, block + Config::kBlock);
       size_t i = block;
-      if constexpr (kTables == 4) {
-        for (; i + 4 <= blockEnd; i += 4) {
-          ++table[keys[i]];
-          ++table[kValues + keys[i + 1]];
-          ++table[2 * kValues + keys[i + 2]];
-          ++table[3 * kValues + keys[i + 3]];
-        }
+      for (; i + kTables <= blockEnd; i += kTables) {
+#pragma GCC unroll 8
+        for (size_t u = 0; u < kTables; ++u) ++table[u * kStride + keys[i + u]];
       }
       for (; i < blockEnd; ++i) ++table[keys[i]];
     }
@@ -48,7 +47,7 @@ void countingSort(K* keys, size_t n, const ExecContext& ctx) {
   std::vector<size_t> firstPosition(kValues + 1);
   for (size_t v = 0, position = 0; v < kValues; ++v) {
     firstPosition[v] = position;
-    for (size_t table = 0; table < size_t{threads} * kTables; ++table) position += counts[table * kValues + v];
+    for (size_t table = 0; table < size_t{threads} * kTables; ++table) position += counts[table * kStride + v];
   }
   firstPosition[kValues] = n;
   ctx.throwIfCancelled();
