@@ -95,8 +95,8 @@ void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const Ex
 // pieceMax keys, and then sorted by all the threads, largest first, each thread taking the next one
 // as it finishes. Giving each side of a split its threads for good would leave the threads of the
 // smaller side idle at the end: the median of 255 samples typically lies a few percent of n from the
-// true median (Config::kParallelPivotSample), and that much of the work would fall to one thread. Cutting the pieces costs nothing, as they are the partitions introsort
-// would make anyway; with at least kPiecesPerThread of them per thread, the last one to finish ends
+// true median (Config::kParallelPivotSample), and that much of the work would fall to one thread.
+// Cutting the pieces costs nothing, as they are the partitions introsort would make anyway; with at least kPiecesPerThread of them per thread, the last one to finish ends
 // within a small piece of the others.
 template <class K>
 class PieceQueue {
