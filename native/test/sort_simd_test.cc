@@ -11,7 +11,6 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
-#include <memory>
 #include <numeric>
 #include <random>
 #include <string>
@@ -46,6 +45,12 @@ std::vector<Path> runnablePaths() {
 #endif
   return paths;
 }
+
+// A pool of one thread and one of two: each thread count the sorts are checked with runs on a pool of its size.
+struct Pools {
+  pk::ThreadPool one{1}, two{2};
+  pk::ExecContext context(unsigned threads) { return (threads == 1 ? one : two).context(threads); }
+};
 
 // Keys from a small range (many duplicates), the full range, or the two extremes only.
 template <class K>
@@ -169,7 +174,7 @@ std::vector<K> distribution(int dist, size_t n, std::mt19937_64& rng) {
 // Every length up to just past twice the networks (one partition, then a network each side), then
 // larger ones up to the parallel partition.
 template <class K>
-void checkQuickSort(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool>>& pools) {
+void checkQuickSort(const Path& path, Pools& pools) {
   const KeyKernelTable& table = *path.table;
   std::mt19937_64 rng(13);
   std::vector<size_t> lengths(2 * kernelsOf<K>(table).smallMax + 3);
@@ -182,7 +187,7 @@ void checkQuickSort(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool
       std::sort(expected.begin(), expected.end());
       for (unsigned threads : {1u, 2u}) {
         std::vector<K> keys = input;
-        quickSort(keys.data(), n, pools[threads - 1]->context(threads), table);
+        quickSort(keys.data(), n, pools.context(threads), table);
         CHECK(keys == expected, where<K>(path, n, "quickSort") << " dist=" << dist << " threads=" << threads);
       }
     }
@@ -276,7 +281,7 @@ void checkMappedPartition(const Path& path) {
 // quickSortMapped against std::sort of the keys, on both directions and 1 and 2 threads, with the
 // values chosen so that their keys follow each pivot-stressing distribution above.
 template <class T>
-void checkQuickSortMapped(const Path& path, std::vector<std::unique_ptr<pk::ThreadPool>>& pools) {
+void checkQuickSortMapped(const Path& path, Pools& pools) {
   using K = KeyOf<T>;
   std::mt19937_64 rng(19);
   for (size_t n : {Config::kMappedPartitionMin, Config::kMappedPartitionMin + 1, 2 * Config::kMinPerThread + 1, size_t{200003}}) {
@@ -293,7 +298,7 @@ void checkQuickSortMapped(const Path& path, std::vector<std::unique_ptr<pk::Thre
         const std::vector<T> before = values;
         for (unsigned threads : {1u, 2u}) {
           std::vector<K> keys(n);
-          const pk::ExecContext ctx = pools[threads - 1]->context(threads);
+          const pk::ExecContext ctx = pools.context(threads);
           if (descending) {
             quickSortMapped<T, true>(values.data(), keys.data(), n, ctx, *path.table);
           } else {
@@ -320,9 +325,7 @@ TEST("sort simd: mapped partitions of every path, every type and direction, ever
 }
 
 TEST("sort simd: quicksort from mapped values on every path, 1 and 2 threads, adversarial distributions") {
-  std::vector<std::unique_ptr<pk::ThreadPool>> pools;
-  pools.push_back(std::make_unique<pk::ThreadPool>(1));
-  pools.push_back(std::make_unique<pk::ThreadPool>(2));
+  Pools pools;
   for (const Path& path : runnablePaths()) {
     checkQuickSortMapped<float>(path, pools);
     checkQuickSortMapped<int32_t>(path, pools);
@@ -383,9 +386,7 @@ TEST("sort simd: partitions of every path over every lane mask") {
 }
 
 TEST("sort simd: quicksort on every path, 1 and 2 threads, adversarial distributions") {
-  std::vector<std::unique_ptr<pk::ThreadPool>> pools;
-  pools.push_back(std::make_unique<pk::ThreadPool>(1));
-  pools.push_back(std::make_unique<pk::ThreadPool>(2));
+  Pools pools;
   for (const Path& path : runnablePaths()) {
     checkQuickSort<uint32_t>(path, pools);
     checkQuickSort<uint64_t>(path, pools);
