@@ -14,6 +14,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cpu/simd_target.hpp"
@@ -115,6 +116,34 @@ void checkPartition(const Path& path) {
     for (int kind = 0; kind < 3; ++kind) {
       const std::vector<K> input = randomKeys<K>(n + 2, kind, rng);
       for (K bound : {K(0), K(1), K(3), K(kMax / 2), kMax, n ? input[1 + rng() % n] : K(5)}) checkPartitionOf<K>(path, input, bound);
+    }
+  }
+}
+
+// Every pair of lengths up to past two vectors of the widest path (16 u32 keys a vector on AVX-512),
+// so each side ends on every partial vector, then long and lopsided ones; keys from a small range
+// (ties across the inputs), the full range and the extremes (the largest key is also the padding).
+template <class K>
+void checkMerge(const Path& path) {
+  std::mt19937_64 rng(17);
+  std::vector<std::pair<size_t, size_t>> lengths;
+  for (size_t na = 0; na <= 35; ++na) {
+    for (size_t nb = 0; nb <= 35; ++nb) lengths.push_back({na, nb});
+  }
+  lengths.insert(lengths.end(), {{1000, 999}, {4099, 3}, {2, 5000}, {257, 0}});
+  for (auto [na, nb] : lengths) {
+    for (int kind = 0; kind < 3; ++kind) {
+      std::vector<K> a = randomKeys<K>(na, kind, rng), b = randomKeys<K>(nb, kind, rng);
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      std::vector<K> expected(na + nb);
+      std::merge(a.begin(), a.end(), b.begin(), b.end(), expected.begin());
+      // One guard key past the end: the merge writes exactly na + nb keys.
+      std::vector<K> out(na + nb + 1, K(0x5A));
+      kernelsOf<K>(*path.table).merge(a.data(), na, b.data(), nb, out.data());
+      CHECK(out.back() == K(0x5A), where<K>(path, na + nb, "merge") << " wrote past the end, na=" << na);
+      out.pop_back();
+      CHECK(out == expected, where<K>(path, na + nb, "merge") << " na=" << na << " kind=" << kind);
     }
   }
 }
@@ -382,6 +411,13 @@ TEST("sort simd: partitions of every path over every lane mask") {
   for (const Path& path : runnablePaths()) {
     checkPartitionMasks<uint32_t>(path);
     checkPartitionMasks<uint64_t>(path);
+  }
+}
+
+TEST("sort simd: merges of every path, every pair of short lengths, ties and extremes") {
+  for (const Path& path : runnablePaths()) {
+    checkMerge<uint32_t>(path);
+    checkMerge<uint64_t>(path);
   }
 }
 

@@ -465,10 +465,13 @@ TEST("sort merge: slices cut anywhere by co-ranking give the stable merge") {
       std::vector<Tagged> expected = a;
       expected.insert(expected.end(), b.begin(), b.end());
       std::stable_sort(expected.begin(), expected.end(), kByKey);
+      const auto mergeAll = [](const Tagged* x, size_t nx, const Tagged* y, size_t ny, Tagged* out) {
+        merge(x, nx, y, ny, out, kByKey);
+      };
       for (size_t k = 0; k <= na + nb; ++k) {
         std::vector<Tagged> out(na + nb);
-        mergeSlice(a.data(), na, b.data(), nb, out.data(), 0, k, kByKey);
-        mergeSlice(a.data(), na, b.data(), nb, out.data(), k, na + nb, kByKey);
+        mergeSlice(a.data(), na, b.data(), nb, out.data(), 0, k, kByKey, mergeAll);
+        mergeSlice(a.data(), na, b.data(), nb, out.data(), k, na + nb, kByKey, mergeAll);
         CHECK(out == expected, "na=" << na << " nb=" << nb << " cut at " << k);
       }
     }

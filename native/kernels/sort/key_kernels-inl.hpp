@@ -221,6 +221,91 @@ inline void laneMajorSort(typename T::V (&v)[M]) {
   if constexpr (2 * K < M * T::N) laneMajorSort<T, M, 2 * K>(v);
 }
 
+// ---- Merge ----
+
+// Reads a sorted input one vector at a time; its last, partial vector is padded with the largest
+// key, which sorts after every real key (or ties with it: equal keys are identical).
+template <class T>
+class MergeInput {
+ public:
+  using K = typename T::K;
+  using V = typename T::V;
+  MergeInput(const K* keys, size_t n) : next_(keys), left_(n) {}
+  bool done() const { return left_ == 0; }
+  bool whole() const { return left_ >= T::N; }  // a whole vector is left
+  K head() const { return *next_; }             // !done() only
+
+  V take() {
+    if (whole()) {
+      const V v = T::load(next_);
+      next_ += T::N;
+      left_ -= T::N;
+      return v;
+    }
+    K padded[T::N];
+    std::memcpy(padded, next_, left_ * sizeof(K));
+    for (size_t i = left_; i < T::N; ++i) padded[i] = K(~K{0});
+    left_ = 0;
+    return T::load(padded);
+  }
+
+  // The next vector of whichever of x and y (both whole()) has the smaller head, picked without a
+  // branch: merging random keys, a branch would be mispredicted every other vector.
+  static V takeSmaller(MergeInput& x, MergeInput& y) {
+    const bool fromY = y.head() < x.head();
+    const V v = T::load(fromY ? y.next_ : x.next_);
+    const size_t xStep = fromY ? 0 : T::N, yStep = T::N - xStep;
+    x.next_ += xStep;
+    x.left_ -= xStep;
+    y.next_ += yStep;
+    y.left_ -= yStep;
+    return v;
+  }
+
+ private:
+  const K* next_;
+  size_t left_;
+};
+
+// out[0, na + nb) = the sorted a[0, na) and b[0, nb) merged (out overlaps neither). One register
+// holds the N largest keys read so far; the next vector comes from the input whose next key is
+// smaller, a bitonic network (that vector, then the held one reversed) merges the two, and the lower
+// N keys are final: nothing still unread is below them. One choice per N keys instead of a compare
+// per key, whose chain of load, compare and select bounds the scalar merge.
+template <class T>
+void merge(const typename T::K* a, size_t na, const typename T::K* b, size_t nb, typename T::K* out) {
+  using K = typename T::K;
+  using V = typename T::V;
+  constexpr size_t N = T::N;
+  const size_t n = na + nb;
+  if (na == 0 || nb == 0) {
+    if (n > 0) std::memcpy(out, na == 0 ? b : a, n * sizeof(K));
+    return;
+  }
+  MergeInput<T> x(a, na), y(b, nb);
+  V held = x.head() <= y.head() ? x.take() : y.take();
+  size_t written = 0;
+  const auto emit = [&](V v) {
+    if (written + N <= n) {
+      T::store(out + written, v);
+    } else {
+      K last[N];  // the padding: only the real keys fit in out
+      T::store(last, v);
+      std::memcpy(out + written, last, (n - written) * sizeof(K));
+    }
+    written += N;
+  };
+  const auto mergeWithHeld = [&](V next) {
+    V v[2] = {next, T::template xorLanes<N - 1>(held)};
+    bitonicPass<T, 2, 2 * N, N>(v);
+    emit(v[0]);
+    held = v[1];
+  };
+  while (x.whole() && y.whole()) mergeWithHeld(MergeInput<T>::takeSmaller(x, y));
+  while (!x.done() || !y.done()) mergeWithHeld(!y.done() && (x.done() || y.head() < x.head()) ? y.take() : x.take());
+  if (written < n) emit(held);
+}
+
 // ---- Small ranges ----
 
 // Sorts a[0, n), n <= M·N, in M registers, padded with the largest key (which sorts last), with the

@@ -5,6 +5,7 @@
 //
 //   partition  moves the keys < bound before the others and returns how many there are
 //   sortSmall  sorts a range of at most smallMax keys (sorting networks in registers)
+//   merge      merges two sorted ranges (merge sort's rounds), by a network of two registers
 //
 // and the two passes over the whole array that float sorts add, which the target's flags vectorize:
 //
@@ -37,6 +38,7 @@ struct KeyKernels {
   size_t (*partition)(K* a, size_t n, K bound);
   void (*sortSmall)(K* a, size_t n);  // n <= smallMax
   size_t smallMax;
+  void (*merge)(const K* a, size_t na, const K* b, size_t nb, K* out);  // out = a and b merged
 };
 
 template <class F>

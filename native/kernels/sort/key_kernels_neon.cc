@@ -130,8 +130,8 @@ struct U64 {
 };
 
 constexpr KeyKernelTable kTable{
-    {&simd::partition<U32>, &simd::sortSmall<U32>, U32::kMaxRegs * U32::N},
-    {&simd::partition<U64>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N},
+    {&simd::partition<U32>, &simd::sortSmall<U32>, U32::kMaxRegs * U32::N, &simd::merge<U32>},
+    {&simd::partition<U64>, &simd::sortSmall<U64>, U64::kMaxRegs * U64::N, &simd::merge<U64>},
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
     maps::mappedPartitions<U32, U64>(),

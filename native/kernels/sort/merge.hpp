@@ -27,33 +27,31 @@ size_t coRank(size_t k, const T* a, size_t na, const T* b, size_t nb, Less less)
   return lo;
 }
 
-// Writes `count` outputs of the merge of a[i, na) and b[j, nb) to out. The caller guarantees
-// count <= (na - i) + (nb - j).
+// out[0, na + nb) = merge(a, b).
 template <class T, class Less>
-void mergeSteps(const T* a, size_t i, size_t na, const T* b, size_t j, size_t nb, T* out, size_t count, Less less) {
-  for (; count > 0 && i < na && j < nb; --count) {
+void merge(const T* a, size_t na, const T* b, size_t nb, T* out, Less less) {
+  size_t i = 0, j = 0;
+  while (i < na && j < nb) {
     // Branch-free selection: on random data a branch here is mispredicted half the time.
     const bool takeB = less(b[j], a[i]);
     *out++ = takeB ? b[j] : a[i];
     j += takeB;
     i += !takeB;
   }
-  const size_t fromA = std::min(count, na - i);
-  out = std::copy_n(a + i, fromA, out);
-  std::copy_n(b + j, count - fromA, out);
+  out = std::copy_n(a + i, na - i, out);
+  std::copy_n(b + j, nb - j, out);
 }
 
-// out[0, na + nb) = merge(a, b).
-template <class T, class Less>
-void merge(const T* a, size_t na, const T* b, size_t nb, T* out, Less less) {
-  mergeSteps(a, 0, na, b, 0, nb, out, na + nb, less);
-}
-
-// Output positions [lo, hi) of merge(a, b), written to out[lo, hi): co-rank lo, then merge from there.
-template <class T, class Less>
-void mergeSlice(const T* a, size_t na, const T* b, size_t nb, T* out, size_t lo, size_t hi, Less less) {
-  const size_t i = coRank(lo, a, na, b, nb, less);
-  mergeSteps(a, i, na, b, lo - i, nb, out + lo, hi - lo, less);
+// Output positions [lo, hi) of merge(a, b), written to out[lo, hi) by mergeAll(a', na', b', nb',
+// out'), which merges two whole sorted ranges (merge above, or a SIMD merge of plain keys):
+// co-ranking both ends gives the slice's inputs. The slice is the stable merge's whenever mergeAll's
+// order of equal elements is stable or cannot be seen.
+template <class T, class Less, class MergeAll>
+void mergeSlice(const T* a, size_t na, const T* b, size_t nb, T* out, size_t lo, size_t hi, Less less,
+                const MergeAll& mergeAll) {
+  const size_t i0 = coRank(lo, a, na, b, nb, less);
+  const size_t i1 = coRank(hi, a, na, b, nb, less);
+  mergeAll(a + i0, i1 - i0, b + (lo - i0), (hi - i1) - (lo - i0), out + lo);
 }
 
 }  // namespace pk::sort

@@ -21,11 +21,11 @@
 namespace pk::sort {
 
 // One merge round: runs 2p and 2p + 1 of `from` (bounded by `bounds`) are merged into the same place
-// of `to`; a last unpaired run is copied. The output is cut into blocks (BlockSplit), and each block
-// merges its slice of whichever pairs it overlaps.
-template <class T, class Less>
+// of `to` by mergeAll (mergeSlice's); a last unpaired run is copied. The output is cut into blocks
+// (BlockSplit), and each block merges its slice of whichever pairs it overlaps.
+template <class T, class Less, class MergeAll>
 void mergeRound(const T* from, T* to, const std::vector<size_t>& bounds, unsigned threads, Less less,
-                const ExecContext& ctx) {
+                const MergeAll& mergeAll, const ExecContext& ctx) {
   const size_t runs = bounds.size() - 1;
   const BlockSplit blocks(bounds.back(), threads);
   forEachBlock(ctx, threads, blocks, true, [&](size_t block) {
@@ -37,16 +37,20 @@ void mergeRound(const T* from, T* to, const std::vector<size_t>& bounds, unsigne
       const size_t mid = bounds[std::min(run + 1, runs)];
       const size_t end = bounds[std::min(run + 2, runs)];
       const size_t sliceEnd = std::min(hi, end);
-      mergeSlice(from + begin, mid - begin, from + mid, end - mid, to + begin, pos - begin, sliceEnd - begin, less);
+      mergeSlice(from + begin, mid - begin, from + mid, end - mid, to + begin, pos - begin, sliceEnd - begin, less,
+                 mergeAll);
       pos = sliceEnd;
     }
   });
 }
 
-// Sorts data[0, n); scratch holds n elements; sortRun(run, length, ctx) sorts one run in place. The
-// merges are stable, so the result is stable if sortRun is.
-template <class T, class Less, class SortRun>
-void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx, SortRun sortRun) {
+// Sorts data[0, n); scratch holds n elements; sortRun(run, length, ctx) sorts one run in place, and
+// mergeAll(a, na, b, nb, out) merges two sorted ranges (merge.hpp's stable merge, or a faster one
+// where the order of equal elements cannot be seen). With stable merges, the result is stable if
+// sortRun is.
+template <class T, class Less, class SortRun, class MergeAll>
+void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx, SortRun sortRun,
+               const MergeAll& mergeAll) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
   std::vector<size_t> bounds(threads + 1);
   for (size_t r = 0; r <= threads; ++r) bounds[r] = r * n / threads;
@@ -65,7 +69,7 @@ void mergeSort(T* data, T* scratch, size_t n, Less less, const ExecContext& ctx,
   T* to = runsInScratch ? data : scratch;
   while (bounds.size() > 2) {
     ctx.throwIfCancelled();
-    mergeRound(from, to, bounds, threads, less, ctx);
+    mergeRound(from, to, bounds, threads, less, mergeAll, ctx);
     std::vector<size_t> merged;
     for (size_t r = 0; r < bounds.size(); r += 2) merged.push_back(bounds[r]);
     if (merged.back() != n) merged.push_back(n);

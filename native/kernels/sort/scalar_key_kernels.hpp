@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 #include "kernels/sort/base_case.hpp"
 #include "kernels/sort/config.hpp"
 #include "kernels/sort/key_kernels.hpp"
+#include "kernels/sort/merge.hpp"
 #include "kernels/sort/partition.hpp"
 
 namespace pk::sort {
@@ -22,6 +24,12 @@ void scalarSortSmall(K* a, size_t n) {
 }
 
 template <class K>
-inline constexpr KeyKernels<K> kScalarKeyKernels{&scalarPartitionBelow<K>, &scalarSortSmall<K>, Config::kQuickBaseCase};
+void scalarMerge(const K* a, size_t na, const K* b, size_t nb, K* out) {
+  merge(a, na, b, nb, out, std::less<K>{});
+}
+
+template <class K>
+inline constexpr KeyKernels<K> kScalarKeyKernels{&scalarPartitionBelow<K>, &scalarSortSmall<K>, Config::kQuickBaseCase,
+                                                 &scalarMerge<K>};
 
 }  // namespace pk::sort

@@ -69,11 +69,14 @@ template <class K>
 void sortKeys(K* keys, size_t n, Algorithm algorithm, const ExecContext& ctx) {
   switch (algorithm) {
     case Algorithm::Merge: {
-      // Runs of plain keys are sorted by the SIMD quicksort: equal keys are identical, so its
-      // instability cannot be seen, and the merges are the same.
+      // Runs of plain keys are sorted by the SIMD quicksort and merged by the table's merge (SIMD
+      // for 32- and 64-bit keys): equal keys are identical, so neither's instability can be seen.
       const auto scratch = allocateBuffer<K>(n);
-      mergeSort(keys, scratch.get(), n, std::less<K>{}, ctx,
-                [](K* run, size_t length, const ExecContext& runCtx) { quickSort(run, length, runCtx.withThreads(1)); });
+      const auto& kernels = kernelsFor<K>(keyKernels());
+      mergeSort(
+          keys, scratch.get(), n, std::less<K>{}, ctx,
+          [](K* run, size_t length, const ExecContext& runCtx) { quickSort(run, length, runCtx.withThreads(1)); },
+          [&](const K* a, size_t na, const K* b, size_t nb, K* out) { kernels.merge(a, na, b, nb, out); });
       return;
     }
     case Algorithm::Radix:
