@@ -22,12 +22,14 @@
 #include "kernels/sort/quick_sort.hpp"
 #include "pool/thread_pool.hpp"
 #include "key_values.hpp"
+#include "pools.hpp"
 #include "test.hpp"
 
 namespace {
 
 using pk::cpu::SimdTarget;
 using namespace pk::sort;
+using pk::test::Pools;
 
 struct Path {
   std::string name;
@@ -46,12 +48,6 @@ std::vector<Path> runnablePaths() {
 #endif
   return paths;
 }
-
-// A pool of one thread and one of two: each thread count the sorts are checked with runs on a pool of its size.
-struct Pools {
-  pk::ThreadPool one{1}, two{2};
-  pk::ExecContext context(unsigned threads) { return (threads == 1 ? one : two).context(threads); }
-};
 
 // Keys from a small range (many duplicates), the full range, or the two extremes only.
 template <class K>
@@ -354,7 +350,7 @@ TEST("sort simd: mapped partitions of every path, every type and direction, ever
 }
 
 TEST("sort simd: quicksort from mapped values on every path, 1 and 2 threads, adversarial distributions") {
-  Pools pools;
+  Pools pools(2);
   for (const Path& path : runnablePaths()) {
     checkQuickSortMapped<float>(path, pools);
     checkQuickSortMapped<int32_t>(path, pools);
@@ -422,7 +418,7 @@ TEST("sort simd: merges of every path, every pair of short lengths, ties and ext
 }
 
 TEST("sort simd: quicksort on every path, 1 and 2 threads, adversarial distributions") {
-  Pools pools;
+  Pools pools(2);
   for (const Path& path : runnablePaths()) {
     checkQuickSort<uint32_t>(path, pools);
     checkQuickSort<uint64_t>(path, pools);

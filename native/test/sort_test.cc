@@ -26,6 +26,7 @@
 #include "kernels/sort/sort.hpp"
 #include "pool/thread_pool.hpp"
 #include "key_values.hpp"
+#include "pools.hpp"
 #include "test.hpp"
 
 namespace {
@@ -33,6 +34,7 @@ namespace {
 using namespace pk::sort;
 using pk::sort::test::randomValue;
 using pk::sort::test::specialValues;
+using pk::test::Pools;
 
 // Sanitizers slow the sorts down 3-20x: they get the same matrix with fewer large sizes (testSizes)
 // and fewer distributions at those (distsFor).
@@ -44,20 +46,6 @@ constexpr bool kSanitized = false;
 
 constexpr unsigned kMaxThreads = 4;
 constexpr Algorithm kAlgorithms[] = {Algorithm::Auto, Algorithm::Merge, Algorithm::Quick, Algorithm::Radix};
-
-// One real pool per thread count, each used at its full width.
-class Pools {
- public:
-  Pools() {
-    for (unsigned t = 1; t <= kMaxThreads; ++t) pools_.push_back(std::make_unique<pk::ThreadPool>(t));
-  }
-  pk::ExecContext context(unsigned threads, const std::atomic<bool>* cancel = nullptr) {
-    return pools_[threads - 1]->context(threads, cancel);
-  }
-
- private:
-  std::vector<std::unique_ptr<pk::ThreadPool>> pools_;
-};
 
 // ---- The reference: the JS order on the values themselves ----
 
@@ -263,7 +251,7 @@ uint64_t seedOf(size_t n, Dist dist) { return n * 131 + static_cast<uint64_t>(di
 
 template <class T>
 void checkSort(ElementType type, const char* name, const std::vector<size_t>& sizes) {
-  Pools pools;
+  Pools pools(kMaxThreads);
   for (size_t n : sizes) {
     for (Dist dist : distsFor(n)) {
       const std::vector<T> input = generate<T>(dist, n, seedOf(n, dist));
@@ -292,7 +280,7 @@ void checkSort(ElementType type, const char* name, const std::vector<size_t>& si
 
 template <class T>
 void checkArgsort(ElementType type, const char* name, const std::vector<size_t>& sizes) {
-  Pools pools;
+  Pools pools(kMaxThreads);
   for (size_t n : sizes) {
     for (Dist dist : distsFor(n)) {
       const std::vector<T> input = generate<T>(dist, n, seedOf(n, dist));
@@ -509,7 +497,7 @@ void checkPresetCancel(ElementType type, const char* name, Pools& pools) {
 }
 
 TEST("sort: a call cancelled before it starts throws and leaves the data untouched") {
-  Pools pools;
+  Pools pools(kMaxThreads);
   checkPresetCancel<int8_t>(ElementType::Int8, "int8", pools);
   checkPresetCancel<int32_t>(ElementType::Int32, "int32", pools);
   checkPresetCancel<double>(ElementType::Float64, "float64", pools);
@@ -520,7 +508,7 @@ TEST("sort: a call cancelled before it starts throws and leaves the data untouch
 // untouched. Which one happens depends on timing; with the shortest delay it is practically always a
 // throw, which the last check relies on to show that polling happens mid-sort at all.
 TEST("sort: cancelling mid-sort either finishes or leaves the data untouched") {
-  Pools pools;
+  Pools pools(kMaxThreads);
   const size_t n = kSanitized ? 1000000 : 10000000;
   const std::vector<double> input = generate<double>(Dist::Uniform, n, 1);
   std::vector<double> expected;  // the reference, computed only if some call finishes

@@ -72,11 +72,10 @@ void sortKeys(K* keys, size_t n, Algorithm algorithm, const ExecContext& ctx) {
       // Runs of plain keys are sorted by the SIMD quicksort and merged by the table's merge (SIMD
       // for 32- and 64-bit keys): equal keys are identical, so neither's instability can be seen.
       const auto scratch = allocateBuffer<K>(n);
-      const auto& kernels = kernelsFor<K>(keyKernels());
       mergeSort(
           keys, scratch.get(), n, std::less<K>{}, ctx,
           [](K* run, size_t length, const ExecContext& runCtx) { quickSort(run, length, runCtx.withThreads(1)); },
-          [&](const K* a, size_t na, const K* b, size_t nb, K* out) { kernels.merge(a, na, b, nb, out); });
+          kernelsFor<K>(keyKernels()).merge);
       return;
     }
     case Algorithm::Radix:
