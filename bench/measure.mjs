@@ -39,11 +39,18 @@ export async function measure(impl, policy, check) {
   // takes 0.9 µs each.
   let batch = 1;
   let sampleMs = firstMs;
-  // (The first call is no guide: it includes compilation and first touches; ten more are.)
-  if (impl.repeatable && firstMs < 20 * BATCH_BELOW_MS) {
-    const t1 = performance.now();
-    for (let i = 0; i < 10; i++) impl.run();
-    const perCallMs = Math.max((performance.now() - t1) / 10, 1e-6);
+  // The first call is no guide (it includes compilation and first touches), and on a shared machine
+  // any one timing can include a preemption or a GC (a CI run once timed 5 µs calls as unbatchable):
+  // the estimate is the fastest of up to three rounds of ten calls, stopping as soon as a round is
+  // clearly short or clearly long, and never tried for a first call that took 5 ms or more.
+  if (impl.repeatable && firstMs < 100 * BATCH_BELOW_MS) {
+    let perCallMs = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const t1 = performance.now();
+      for (let i = 0; i < 10; i++) impl.run();
+      perCallMs = Math.min(perCallMs, Math.max((performance.now() - t1) / 10, 1e-6));
+      if (perCallMs < BATCH_BELOW_MS || perCallMs > 4 * BATCH_BELOW_MS) break;
+    }
     if (perCallMs < BATCH_BELOW_MS) {
       batch = Math.min(MAX_BATCH, Math.ceil(BATCH_TARGET_MS / perCallMs));
       sampleMs = batch * perCallMs;
