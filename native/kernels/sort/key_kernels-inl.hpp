@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 namespace pk::sort::simd {
@@ -308,33 +309,80 @@ void merge(const typename T::K* a, size_t na, const typename T::K* b, size_t nb,
 
 // ---- Small ranges ----
 
-// Sorts a[0, n), n <= M·N, in M registers, padded with the largest key (which sorts last), with the
-// row-major bitonic network or the lane-major one (M >= N).
+// Moves keys between a[0, n) and M registers, padded with the largest key (which sorts last). With
+// T::loadPadded and T::storeFirst (masked loads and stores), straight from and to a; otherwise
+// through a buffer on the stack.
+template <class T, size_t M>
+class RegisterBlock {
+ public:
+  using K = typename T::K;
+  using V = typename T::V;
+  static constexpr size_t N = T::N;
+  static constexpr bool kMasked = requires(const K* p, K* q, V v) {
+    T::loadPadded(p, size_t{0});
+    T::storeFirst(q, v, size_t{0});
+  };
+
+  RegisterBlock(K* a, size_t n) : a_(a), n_(n) {
+    if constexpr (!kMasked) {
+      std::memcpy(buffer_, a, n * sizeof(K));
+      for (size_t i = n; i < M * N; ++i) buffer_[i] = K(~K{0});
+    }
+  }
+  // The N keys from position `at` (a multiple of N).
+  V load(size_t at) const {
+    if constexpr (kMasked) {
+      return at + N <= n_ ? T::load(a_ + at) : T::loadPadded(a_ + at, at < n_ ? n_ - at : 0);
+    } else {
+      return T::load(buffer_ + at);
+    }
+  }
+  // Stores N keys at position `at`, of which those past n are padding.
+  void store(size_t at, V v) {
+    if constexpr (kMasked) {
+      if (at + N <= n_) {
+        T::store(a_ + at, v);
+      } else if (at < n_) {
+        T::storeFirst(a_ + at, v, n_ - at);
+      }
+    } else {
+      T::store(buffer_ + at, v);
+    }
+  }
+  ~RegisterBlock() {
+    if constexpr (!kMasked) std::memcpy(a_, buffer_, n_ * sizeof(K));
+  }
+
+ private:
+  K* a_;
+  size_t n_;
+  struct Empty {};
+  [[no_unique_address]] std::conditional_t<kMasked, Empty, K[M * N]> buffer_;
+};
+
+// Sorts a[0, n), n <= M·N, in M registers, with the row-major bitonic network or the lane-major one
+// (M >= N).
 template <class T, size_t M, bool kLaneMajor>
 void sortInRegisters(typename T::K* a, size_t n) {
-  using Key = typename T::K;
   constexpr size_t N = T::N;
-  Key buffer[M * N];
-  std::memcpy(buffer, a, n * sizeof(Key));
-  for (size_t i = n; i < M * N; ++i) buffer[i] = Key(~Key{0});
+  RegisterBlock<T, M> block(a, n);
   typename T::V v[M];
-  for (size_t r = 0; r < M; ++r) v[r] = T::load(buffer + r * N);
+  for (size_t r = 0; r < M; ++r) v[r] = block.load(r * N);
   if constexpr (kLaneMajor) {
     static_assert(M >= N, "the lane-major network numbers lanes above registers");
     laneMajorSort<T, M>(v);
     // Key x is in register x % M, lane x / M. Transposed by blocks of N registers, block b's lane i
     // holds keys i·M + b·N onwards: N keys in a row.
     for (size_t b = 0; b < M / N; ++b) {
-      typename T::V block[N];
-      for (size_t r = 0; r < N; ++r) block[r] = v[b * N + r];
-      T::transpose(block);
-      for (size_t i = 0; i < N; ++i) T::store(buffer + i * M + b * N, block[i]);
+      typename T::V rows[N];
+      for (size_t r = 0; r < N; ++r) rows[r] = v[b * N + r];
+      T::transpose(rows);
+      for (size_t i = 0; i < N; ++i) block.store(i * M + b * N, rows[i]);
     }
   } else {
     bitonicSort<T, M>(v);
-    for (size_t r = 0; r < M; ++r) T::store(buffer + r * N, v[r]);
+    for (size_t r = 0; r < M; ++r) block.store(r * N, v[r]);
   }
-  std::memcpy(a, buffer, n * sizeof(Key));
 }
 
 // Sorts a[0, n), n <= kMaxRegs·N, with the smallest network that holds it: lane-major where T opts in
