@@ -43,21 +43,28 @@ inline constexpr BlockSizesPerType kBaselineBlocks = {
 
 // AVX2 + FMA (microkernel_avx2.cc): 16 ymm registers, 12 accumulators + 2 of B + 1 broadcast, the
 // largest tile that does not spill; 12 independent FMAs cover the FMA latency (4) times 2 units.
-// Cache sizes as for AVX-512 below, scaled to the narrower tile.
+// A quarter of L2 for the A block (MC), a B sliver of 8 or 16 KiB (KC 256); the Zen 3 figures of the
+// README were taken with these. On the Zen 4, forced onto this path, KC 512 came out level with 256
+// (within ±3% either way, one thread), so the AVX-512 change below was not carried over unmeasured.
 inline constexpr BlockSizesPerType kAvx2Blocks = {
     {    6, 16, 192, 256, 4096},  // f32
     {    6,  8,  96, 256, 4096},  // f64
 };
 
-// AVX-512F (microkernel_avx512.cc): 32 zmm registers, 24 accumulators + 2 of B + broadcasts (g++
-// folds most into the FMAs as {1to16} memory operands). One thread, against OpenBLAS 0.3.21's
-// Cooperlake kernels in the same run: f32 12×32 97 GFLOP/s at 256³ (OpenBLAS 100), 96 at 1024³ (94),
-// 102 on 4096×4096×256 (96); f64 12×16 51 at 256³ (50), 47 at 1024³ (47), 49 on 4096×4096×256 (51).
-// KC 256 (the f32 B sliver, 32 KiB, fills L1 and A streams from L2 past it) and MC 240 f32 / 120
-// f64 (a 240 KiB A block, a quarter of L2) reached those figures; other KC/MC not compared yet.
+// AVX-512F (microkernel_avx512.cc): 32 zmm registers, 24 accumulators + 2 of B + 1 broadcast. One
+// thread, against OpenBLAS 0.3.21's Cooperlake kernels in the same run, at KC 256: f32 12×32 97
+// GFLOP/s at 256³ (OpenBLAS 100), 96 at 1024³ (94), 102 on 4096×4096×256 (96); f64 12×16 51 at 256³
+// (50), 47 at 1024³ (47), 49 on 4096×4096×256 (51). One core's FMA peak is 58 GFLOP/s f64
+// (independent FMAs alone); perf puts 93% of a 1024³ f64 multiply in the micro-kernel and 3.5% in
+// packing, the rest mostly in each tile's write-back of C, whose share KC sets. KC 512: half the
+// write-backs and half the barriers between the threads' panels, +1–3% f64 at 512³–2048³ on one
+// thread and +2–10% f32 on two, no size slower (block sizes compared in one process, taking turns,
+// medians of 8 rounds). MC 120 keeps the A block within half of L2 (480 KiB f64). NC makes the
+// shared B panel (KC×NC) 8 MiB, a quarter of the L3: for f64 NC 2048 beat 4096 by 1–3% on 2048³ and
+// 4096×4096×256.
 inline constexpr BlockSizesPerType kAvx512Blocks = {
-    {   12, 32, 240, 256, 4096},  // f32
-    {   12, 16, 120, 256, 4096},  // f64
+    {   12, 32, 120, 512, 4096},  // f32
+    {   12, 16, 120, 512, 2048},  // f64
 };
 
 // NEON (microkernel_neon.cc, arm64): 32 q registers, 24 accumulators + 3 of B + broadcasts. Checked
