@@ -81,26 +81,34 @@ void checkNetworks(const Path& path) {
   }
 }
 
-// Partitions input[1, size - 1) around bound; the keys at either end catch writes outside the range.
+// Partitions input[1, size - 1) around bound, placed `shift` keys past a 64-byte boundary (the
+// partition's vector loads start at the first boundary in the range); the keys at either end catch
+// writes outside the range.
 template <class K>
-void checkPartitionOf(const Path& path, const std::vector<K>& input, K bound) {
+void checkPartitionOf(const Path& path, const std::vector<K>& input, K bound, size_t shift = 0) {
   const KeyKernels<K>& kernels = kernelsOf<K>(*path.table);
   const size_t n = input.size() - 2;
-  std::vector<K> keys = input;
-  const size_t m = kernels.partition(keys.data() + 1, n, bound);
+  constexpr size_t kLine = 64 / sizeof(K);
+  std::vector<K> storage(input.size() + 3 * kLine);
+  K* line = storage.data() + 1;
+  while (reinterpret_cast<uintptr_t>(line) % 64 != 0) ++line;
+  K* const keys = line + shift % kLine - 1;
+  std::copy(input.begin(), input.end(), keys);
+  const size_t m = kernels.partition(keys + 1, n, bound);
   const size_t below = static_cast<size_t>(std::count_if(input.begin() + 1, input.end() - 1, [&](K k) { return k < bound; }));
   CHECK(m == below, where<K>(path, n, "partition count"));
-  CHECK(std::all_of(keys.begin() + 1, keys.begin() + 1 + m, [&](K k) { return k < bound; }), where<K>(path, n, "partition left"));
-  CHECK(std::all_of(keys.begin() + 1 + m, keys.end() - 1, [&](K k) { return k >= bound; }), where<K>(path, n, "partition right"));
-  CHECK(keys.front() == input.front() && keys.back() == input.back(), where<K>(path, n, "partition bounds"));
-  std::vector<K> sortedIn = input, sortedOut = keys;
+  CHECK(std::all_of(keys + 1, keys + 1 + m, [&](K k) { return k < bound; }), where<K>(path, n, "partition left"));
+  CHECK(std::all_of(keys + 1 + m, keys + 1 + n, [&](K k) { return k >= bound; }), where<K>(path, n, "partition right"));
+  CHECK(keys[0] == input.front() && keys[n + 1] == input.back(), where<K>(path, n, "partition bounds"));
+  std::vector<K> sortedIn = input, sortedOut(keys, keys + n + 2);
   std::sort(sortedIn.begin(), sortedIn.end());
   std::sort(sortedOut.begin(), sortedOut.end());
   CHECK(sortedIn == sortedOut, where<K>(path, n, "partition keeps the keys"));
 }
 
 // Every length up to past the largest vector threshold (2·4 vectors: 128 u32 keys on AVX-512, 16 u64
-// keys on NEON), so each path meets its threshold and every tail length n % N, then two long ones.
+// keys on NEON), so each path meets its threshold and every tail length n % N, then two long ones,
+// each starting at a random offset from a cache line.
 template <class K>
 void checkPartition(const Path& path) {
   std::mt19937_64 rng(11);
@@ -111,7 +119,10 @@ void checkPartition(const Path& path) {
   for (size_t n : lengths) {
     for (int kind = 0; kind < 3; ++kind) {
       const std::vector<K> input = randomKeys<K>(n + 2, kind, rng);
-      for (K bound : {K(0), K(1), K(3), K(kMax / 2), kMax, n ? input[1 + rng() % n] : K(5)}) checkPartitionOf<K>(path, input, bound);
+      const size_t shift = rng();  // the start's offset from a cache line: every one, over the lengths
+      for (K bound : {K(0), K(1), K(3), K(kMax / 2), kMax, n ? input[1 + rng() % n] : K(5)}) {
+        checkPartitionOf<K>(path, input, bound, shift);
+      }
     }
   }
 }

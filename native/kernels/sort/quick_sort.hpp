@@ -20,7 +20,7 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <limits>
@@ -91,13 +91,15 @@ void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const Ex
   introsortTo(a, n, depth, kernels, ctx, kernels.smallMax, [&](K* range, size_t length, int) { kernels.sortSmall(range, length); });
 }
 
-// The ranges that the parallel top of the recursion leaves to single threads, cut to at most
-// pieceMax keys, and then sorted by all the threads, largest first, each thread taking the next one
-// as it finishes. Giving each side of a split its threads for good would leave the threads of the
-// smaller side idle at the end: the median of 255 samples typically lies a few percent of n from the
-// true median (Config::kParallelPivotSample), and that much of the work would fall to one thread.
-// Cutting the pieces costs nothing, as they are the partitions introsort would make anyway; with at least kPiecesPerThread of them per thread, the last one to finish ends
-// within a small piece of the others.
+// The ranges that the parallel top of the recursion leaves to single threads, sorted by all the
+// threads at once from one shared queue, largest first. A thread that takes a range of more than
+// pieceMax keys cuts it into pieces of at most pieceMax (the partitions introsort would make anyway)
+// and queues them as it finds them; a thread that takes a piece sorts it. Giving each range its own
+// thread instead left one thread idle for a third of a 1e7-key sort on two: the median of 255
+// samples often lies 5% of n from the true median (Config::kParallelPivotSample), and the larger side
+// then needed one partition level more than the smaller to reach the piece size. With at least
+// kPiecesPerThread pieces per thread, the last thread to finish ends within a small piece of the
+// others.
 template <class K>
 class PieceQueue {
  public:
@@ -105,34 +107,80 @@ class PieceQueue {
 
   PieceQueue(size_t n, unsigned threads) : pieceMax_(std::max(n / (kPiecesPerThread * threads), Config::kMinPerThread)) {}
 
-  // Cuts a[0, n) into pieces on the calling thread and queues them.
-  void split(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
-    introsortTo(a, n, depth, kernels, ctx, std::max(pieceMax_, kernels.smallMax), [&](K* range, size_t length, int left) {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      pieces_.push_back({range, length, left});
-    });
+  // Queues a[0, n), with depth partition levels left before heapsort; safe from any thread.
+  void add(K* a, size_t n, int depth) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    push({a, n, depth});
   }
 
-  // Sorts every queued piece on `threads` threads.
+  // Sorts every queued range on `threads` threads, and returns when all are sorted (or rethrows the
+  // first exception of a thread once every thread has stopped).
   void sortAll(unsigned threads, const KeyKernels<K>& kernels, const ExecContext& ctx) {
-    std::sort(pieces_.begin(), pieces_.end(), [](const Piece& x, const Piece& y) { return x.n > y.n; });
-    std::atomic<size_t> next{0};
+    const ExecContext one = ctx.withThreads(1);
+    const size_t leafMax = std::max(pieceMax_, kernels.smallMax);
     ctx.parallelFor(threads, [&](size_t) {
-      for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pieces_.size();) {
-        introsort(pieces_[i].a, pieces_[i].n, pieces_[i].depth, kernels, ctx.withThreads(1));
+      // A thread waits only while another one holds a range, which may still queue pieces; it stops
+      // once the queue is empty and no thread holds one, or once a thread has failed.
+      for (Range range; take(range);) {
+        try {
+          if (range.n > pieceMax_) {
+            introsortTo(range.a, range.n, range.depth, kernels, one, leafMax, [&](K* a, size_t n, int depth) {
+              const std::lock_guard<std::mutex> lock(mutex_);
+              push({a, n, depth});
+              ready_.notify_one();
+            });
+          } else {
+            introsort(range.a, range.n, range.depth, kernels, one);
+          }
+        } catch (...) {
+          finish(true);
+          throw;
+        }
+        finish(false);
       }
     });
   }
 
  private:
-  struct Piece {
+  struct Range {
     K* a;
     size_t n;
     int depth;
   };
+  static bool smaller(const Range& x, const Range& y) { return x.n < y.n; }
+
+  void push(const Range& range) {
+    ranges_.push_back(range);
+    std::push_heap(ranges_.begin(), ranges_.end(), smaller);
+  }
+
+  // Takes the largest queued range, waiting while the queue is empty and another thread holds one;
+  // false when there is nothing left to do.
+  bool take(Range& range) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait(lock, [&] { return failed_ || !ranges_.empty() || held_ == 0; });
+    if (failed_ || ranges_.empty()) return false;
+    std::pop_heap(ranges_.begin(), ranges_.end(), smaller);
+    range = ranges_.back();
+    ranges_.pop_back();
+    ++held_;
+    return true;
+  }
+
+  // Gives back a range taken by take(): done with it, or failed.
+  void finish(bool failed) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    --held_;
+    failed_ = failed_ || failed;
+    if (held_ == 0 || failed) ready_.notify_all();
+  }
+
   const size_t pieceMax_;
   std::mutex mutex_;
-  std::vector<Piece> pieces_;
+  std::condition_variable ready_;
+  std::vector<Range> ranges_;  // a max-heap by size
+  size_t held_ = 0;            // ranges taken and not yet finished
+  bool failed_ = false;
 };
 
 template <class K>
@@ -148,7 +196,7 @@ size_t partitionBelow(K* a, size_t n, K bound, unsigned threads, const KeyKernel
 
 // Goes on with a[0, n) once a parallel level on `threads` threads has put its m keys < pivot first:
 // each side gets a share of the threads in proportion to its size (at least one each); a side with
-// one thread is cut into pieces for the queue. depth counts the levels left below this one.
+// one thread goes to the queue. depth counts the levels left below this one.
 template <class K>
 void sortSides(K* a, size_t n, size_t m, K pivot, int depth, unsigned threads, const KeyKernels<K>& kernels,
                const ExecContext& ctx, PieceQueue<K>& queue) {
@@ -185,12 +233,12 @@ void sortSides(K* a, size_t n, size_t m, K pivot, int depth, unsigned threads, c
 }
 
 // The parallel top of the recursion: every level partitions with all its threads, then sortSides
-// shares them out, down to ranges with one thread, which go to the queue in pieces.
+// shares them out, down to ranges with one thread, which go to the queue.
 template <class K>
 void parallelLevels(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx, PieceQueue<K>& queue) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
   if (threads < 2 || depth == 0) {
-    queue.split(a, n, depth, kernels, ctx);
+    queue.add(a, n, depth);
     return;
   }
   ctx.throwIfCancelled();
@@ -201,7 +249,7 @@ void parallelLevels(K* a, size_t n, int depth, const KeyKernels<K>& kernels, con
 }
 
 // Sorts a[0, n): on the calling thread if n is worth one thread, else by the parallel levels and then
-// the queue of the pieces they leave.
+// the queue of the ranges they leave.
 template <class K>
 void parallelQuickSort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
