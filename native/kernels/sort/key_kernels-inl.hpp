@@ -18,7 +18,6 @@
 // translation units compiled for different instruction sets.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -116,13 +115,20 @@ template <class T>
 size_t partition(typename T::K* a, size_t n, typename T::K bound) {
   using K = typename T::K;
   constexpr size_t kAlign = sizeof(typename T::V);
-  const size_t head = std::min(n, (kAlign - reinterpret_cast<uintptr_t>(a) % kAlign) % kAlign / sizeof(K));
+  // Plain loops rather than std:: algorithms: an instantiation of those would be shared with the
+  // other instruction sets' translation units (see the top of this file).
+  const size_t toAlign = (kAlign - reinterpret_cast<uintptr_t>(a) % kAlign) % kAlign / sizeof(K);
+  const size_t head = toAlign < n ? toAlign : n;
   if (head == 0) return partitionFromAligned<T>(a, n, bound);
   const size_t headLess = partitionScalar<T>(a, head, bound);
   const size_t restLess = partitionFromAligned<T>(a + head, n - head, bound);
   // a[headLess, head) are >= bound, a[head, head + restLess) are < bound.
-  const size_t moved = std::min(head - headLess, restLess);
-  std::swap_ranges(a + headLess, a + headLess + moved, a + head + restLess - moved);
+  const size_t moved = head - headLess < restLess ? head - headLess : restLess;
+  for (size_t i = 0; i < moved; ++i) {
+    const K key = a[headLess + i];
+    a[headLess + i] = a[head + restLess - moved + i];
+    a[head + restLess - moved + i] = key;
+  }
   return headLess + restLess;
 }
 
