@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { createNativeBackend } from './backends/native.js';
 import { jsBackend } from './backends/js.js';
+import { withPlainViews } from './backends/plain-views.js';
 import { workersBackend } from './backends/workers.js';
 import type { Backend, BackendName } from './backends/backend.js';
 import { loadNative } from './binding.js';
@@ -14,6 +15,7 @@ import { workerPool } from './workers/pool.js';
 
 const native = loadNative();
 const nativeBackend = native.binding ? createNativeBackend(native.binding) : undefined;
+const typeScriptBackends = { workers: withPlainViews(workersBackend), js: withPlainViews(jsBackend) };
 
 /** The backend object for a name, or an error naming `name` (an option or a variable). */
 export function backendFor(backend: BackendName, name: string): Backend {
@@ -21,7 +23,7 @@ export function backendFor(backend: BackendName, name: string): Backend {
     if (nativeBackend === undefined) throw errors.backendUnavailable(name, backend, native.error!);
     return nativeBackend;
   }
-  return backend === 'workers' ? workersBackend : jsBackend;
+  return typeScriptBackends[backend];
 }
 
 /** The backends this process can run. */

@@ -53,13 +53,20 @@ export interface ArgsortOptions extends CallOptions {
   descending?: boolean;
 }
 
-const CALL_OPTIONS = ['backend', 'threads'] as const;
+// The option names each function accepts.
+const CALL_OPTIONS = ['backend', 'threads'];
 const MATMUL_OPTIONS = ['m', 'n', 'k', 'transA', 'transB', 'alpha', 'beta', 'out', ...CALL_OPTIONS];
 const SORT_OPTIONS = ['algorithm', 'descending', ...CALL_OPTIONS];
 const ARGSORT_OPTIONS = ['descending', ...CALL_OPTIONS];
-const ASYNC_MATMUL_OPTIONS = [...MATMUL_OPTIONS, 'signal'];
-const ASYNC_SORT_OPTIONS = [...SORT_OPTIONS, 'signal'];
-const ASYNC_ARGSORT_OPTIONS = [...ARGSORT_OPTIONS, 'signal'];
+const ALLOWED = {
+  configure: new Set(CALL_OPTIONS),
+  matmulSync: new Set(MATMUL_OPTIONS),
+  matmul: new Set([...MATMUL_OPTIONS, 'signal']),
+  sortSync: new Set(SORT_OPTIONS),
+  sort: new Set([...SORT_OPTIONS, 'signal']),
+  argsortSync: new Set(ARGSORT_OPTIONS),
+  argsort: new Set([...ARGSORT_OPTIONS, 'signal']),
+};
 
 function callSettings(opts: Record<string, unknown>): { backend: Backend; threads: number } {
   const settings = currentSettings();
@@ -106,19 +113,18 @@ function guardMemorySync<T>(what: string, detail: () => string, call: () => T): 
 const MATMUL_MEMORY = '`a` and `b`';
 const matmulDetail = (job: MatmulJob) => () => `the ${job.m}×${job.k} · ${job.k}×${job.n} product needs more memory than can be allocated`;
 const arrayDetail = (array: NumericArray, verb: string) => () =>
-  `${verb} ${array.length} elements needs scratch memory that cannot be allocated`;
+  `${verb} ${check.lengthOf(array)} elements needs scratch memory that cannot be allocated`;
 
 function allocate<T extends FloatArray>(like: T, length: number, name: string): T {
   try {
-    return new (like.constructor as new (length: number) => T)(length);
+    return new (check.constructorOf(like))(length);
   } catch (error) {
     throw errors.outOfMemory(name, `the result of ${length} elements cannot be allocated`, error);
   }
 }
 
 function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, async: boolean) {
-  const allowed = async ? ASYNC_MATMUL_OPTIONS : MATMUL_OPTIONS;
-  const opts = check.options(options, allowed);
+  const opts = check.options(options, async ? ALLOWED.matmul : ALLOWED.matmulSync);
   const a = check.floatArray(aArg, 'a');
   const b = check.floatArray(bArg, 'b', a, 'a');
   const out = opts.out === undefined ? undefined : check.floatArray(opts.out, 'options.out', a, 'a');
@@ -148,9 +154,7 @@ function prepareMatmul(aArg: unknown, bArg: unknown, options: unknown, async: bo
     a, b, out: out ?? allocate(a, shape.m * shape.n, 'options.m × options.n'),
     m: shape.m, n: shape.n, k: shape.k, transA, transB, alpha, beta, threads,
   };
-  // The caller gets back the very `out` they passed, not the view validation may have made of it.
-  const result = (opts.out ?? job.out) as FloatArray;
-  return { backend, job, opts, result };
+  return { backend, job, opts, result: job.out };
 }
 
 /** C = alpha·op(A)·op(B) + beta·C on the calling thread and the pool; returns C. */
@@ -169,7 +173,7 @@ export async function matmul<T extends FloatArray>(a: T, b: T, options?: MatmulO
 }
 
 function prepareSort(arrayArg: unknown, options: unknown, async: boolean) {
-  const opts = check.options(options, async ? ASYNC_SORT_OPTIONS : SORT_OPTIONS);
+  const opts = check.options(options, async ? ALLOWED.sort : ALLOWED.sortSync);
   const array = check.numericArray(arrayArg, 'array');
   if (async) check.fixedLength(array, 'array');
   const algorithm = check.oneOf(opts.algorithm, 'options.algorithm', check.SORT_ALGORITHMS) ?? 'auto';
@@ -197,17 +201,18 @@ export async function sort<T extends NumericArray>(array: T, options?: SortOptio
 }
 
 function prepareArgsort(arrayArg: unknown, options: unknown, async: boolean) {
-  const opts = check.options(options, async ? ASYNC_ARGSORT_OPTIONS : ARGSORT_OPTIONS);
+  const opts = check.options(options, async ? ALLOWED.argsort : ALLOWED.argsortSync);
   const array = check.numericArray(arrayArg, 'array');
   if (async) check.fixedLength(array, 'array');
-  if (array.length > 2 ** 32) throw errors.shape('array', 'argsort returns Uint32 indices, so at most 2^32 elements');
+  const length = check.lengthOf(array);
+  if (length > 2 ** 32) throw errors.shape('array', 'argsort returns Uint32 indices, so at most 2^32 elements');
   const descending = check.boolean(opts.descending, 'options.descending', false);
   const { backend, threads } = callSettings(opts);
   let out: Uint32Array;
   try {
-    out = new Uint32Array(array.length);
+    out = new Uint32Array(length);
   } catch (error) {
-    throw errors.outOfMemory('`array`', `the ${array.length} indices of its argsort cannot be allocated`, error);
+    throw errors.outOfMemory('`array`', `the ${length} indices of its argsort cannot be allocated`, error);
   }
   return { backend, job: { array, out, descending, threads }, opts };
 }
@@ -234,7 +239,7 @@ export async function argsort(array: NumericArray, options?: ArgsortOptions & As
  * backend's pool of this thread.
  */
 export function configure(options?: { backend?: BackendName; threads?: number }): Settings {
-  const opts = check.options(options, CALL_OPTIONS);
+  const opts = check.options(options, ALLOWED.configure);
   return updateSettings({
     backend: check.oneOf(opts.backend, 'options.backend', check.BACKEND_NAMES),
     threads: check.threads(opts.threads, 'options.threads'),

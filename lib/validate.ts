@@ -35,25 +35,36 @@ function typedArrayTag(value: unknown): string | undefined {
   return getTag.call(value) as string | undefined;
 }
 
+/** The element count, from the internal slot (an own `length` property cannot change it). */
+export function lengthOf(view: ArrayBufferView): number {
+  return getLength.call(view) as number;
+}
+
 type TypedArrayConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => NumericArray;
 
-/**
- * The array itself when it is a plain TypedArray of this realm, else a view of the same memory that
- * is one: the kernels tell element types apart with instanceof, and read length, buffer and
- * byteOffset as properties, which an array from another realm (vm, an iframe-like context), a
- * subclass or an own property would get wrong.
- */
 const CONSTRUCTORS = new Map<string, TypedArrayConstructor>(
   [...NUMERIC_ARRAY_TAGS].map((tag) => [tag, (globalThis as unknown as Record<string, TypedArrayConstructor>)[tag]!]),
 );
 
-function ownRealmView<T extends NumericArray>(value: T, tag: string): T {
-  const ctor = CONSTRUCTORS.get(tag)!;
+/** This realm's constructor of the array's element type (not its `constructor` property, which can lie). */
+export function constructorOf<T extends NumericArray>(view: T): new (length: number) => T {
+  return CONSTRUCTORS.get(typedArrayTag(view)!)! as unknown as new (length: number) => T;
+}
+
+/**
+ * The array itself when it is a plain TypedArray of this realm, else a view of the same memory that
+ * is one. The TypeScript kernels tell element types apart with instanceof, and read length, buffer
+ * and byteOffset as properties, which an array from another realm (vm, an iframe-like context), a
+ * subclass or an own property would get wrong; the native backend reads the internal slots through
+ * Node-API and needs no view (lib/backends/plain-views.ts gives them to the other backends).
+ */
+export function plainView<T extends NumericArray>(value: T): T {
+  const ctor = CONSTRUCTORS.get(typedArrayTag(value)!)!;
   const clean = Object.getPrototypeOf(value) === ctor.prototype &&
     !Object.hasOwn(value, 'length') && !Object.hasOwn(value, 'buffer') && !Object.hasOwn(value, 'byteOffset') &&
     !Object.hasOwn(value, 'byteLength') && !Object.hasOwn(value, 'constructor');
   if (clean) return value;
-  return new ctor(getBuffer.call(value) as ArrayBufferLike, getByteOffset.call(value) as number, getLength.call(value) as number) as T;
+  return new ctor(getBuffer.call(value) as ArrayBufferLike, getByteOffset.call(value) as number, lengthOf(value)) as T;
 }
 
 /** True when the array's buffer has been transferred or detached. */
@@ -75,11 +86,14 @@ function checkNotDetached(view: ArrayBufferView, name: string): void {
   if (isDetached(view)) throw errors.type(name, 'a TypedArray whose buffer is not detached', view);
 }
 
+// The array checks below return the caller's array itself; everything read from it here goes
+// through the intrinsic getters, so a forged property cannot mislead them.
+
 export function numericArray(value: unknown, name: string): NumericArray {
   const tag = typedArrayTag(value);
   if (tag === undefined || !NUMERIC_ARRAY_TAGS.has(tag)) throw errors.type(name, NUMERIC_ARRAY_DESCRIPTION, value);
   checkNotDetached(value as NumericArray, name);
-  return ownRealmView(value as NumericArray, tag);
+  return value as NumericArray;
 }
 
 export function floatArray(value: unknown, name: string, sameAs?: FloatArray, sameAsName?: string): FloatArray {
@@ -91,7 +105,7 @@ export function floatArray(value: unknown, name: string, sameAs?: FloatArray, sa
     throw errors.type(name, 'a Float32Array or Float64Array', value);
   }
   checkNotDetached(value as FloatArray, name);
-  return ownRealmView(value as FloatArray, tag!);
+  return value as FloatArray;
 }
 
 /**
@@ -100,19 +114,21 @@ export function floatArray(value: unknown, name: string, sameAs?: FloatArray, sa
  * (a growable SharedArrayBuffer never shrinks, so it is fine).
  */
 export function fixedLength(view: ArrayBufferView, name: string): void {
-  if ((view.buffer as { resizable?: boolean }).resizable === true) {
+  if ((getBuffer.call(view) as { resizable?: boolean }).resizable === true) {
     throw errors.type(name, 'a TypedArray on a fixed-length ArrayBuffer (async calls cannot use a resizable one; use the sync form)', view);
   }
 }
 
-/** The options object: undefined means {}; anything but a plain object, or an unknown key, throws. */
-export function options(value: unknown, allowed: readonly string[]): Record<string, unknown> {
+/** The options object: undefined means {}; anything but a plain object, or an unknown own key, throws. */
+export function options(value: unknown, allowed: ReadonlySet<string>): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
     throw errors.type('options', 'an object', value);
   }
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw errors.unknownOption(`options.${key}`, allowed);
+  // for-in over V8's enum cache with a Set lookup: half the cost of Object.keys and Array#includes,
+  // which showed in the overhead of a small call. Inherited keys are not the caller's options.
+  for (const key in value) {
+    if (!allowed.has(key) && Object.hasOwn(value, key)) throw errors.unknownOption(`options.${key}`, [...allowed]);
   }
   return value as Record<string, unknown>;
 }
@@ -148,10 +164,10 @@ export function threads(value: unknown, name: string): number | undefined {
 
 export function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  const expected = allowed.map((v) => `'${v}'`).join(', ');
-  if (typeof value !== 'string') throw errors.type(name, `one of ${expected}`, value);
-  if (!(allowed as readonly string[]).includes(value)) throw errors.range(name, `one of ${expected}`, value);
-  return value as T;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  // The message is built only on failure: joining the list cost more than the rest of a small call.
+  const expected = `one of ${allowed.map((v) => `'${v}'`).join(', ')}`;
+  throw typeof value !== 'string' ? errors.type(name, expected, value) : errors.range(name, expected, value);
 }
 
 export function signal(value: unknown, name: string): AbortSignal | undefined {
@@ -166,63 +182,71 @@ export interface MatmulShape {
   k: number;
 }
 
-/**
- * Resolves m, n and k from the options and the array lengths (at most one may be left out) and
- * checks that every length agrees. `out` is undefined when the caller did not pass one.
- */
-export function matmulShape(
-  a: FloatArray,
-  b: FloatArray,
-  out: FloatArray | undefined,
-  given: { m: number | undefined; n: number | undefined; k: number | undefined },
-): MatmulShape {
-  let { m, n, k } = given;
+/** x·y elements, which must be a safe integer; `what` names the array they are the length of. */
+function elementCount(x: number, y: number, what: string): number {
+  const p = x * y;
+  if (!Number.isSafeInteger(p)) throw errors.shape(what, `${x} × ${y} elements is more than any array can hold`);
+  return p;
+}
+
+/** length / divisor, which must be exact; `what` names the quantity being derived. */
+function derive(what: string, length: number, lengthName: string, divisor: number, divisorName: string): number {
+  if (length % divisor !== 0) {
+    throw errors.shape(what, `${lengthName} (${length}) is not a multiple of ${divisorName} (${divisor})`);
+  }
+  return length / divisor;
+}
+
+/** The one size of m, n and k the caller left out, from the array lengths. */
+function deriveMissing(a: FloatArray, b: FloatArray, out: FloatArray | undefined, given: Partial<MatmulShape>): MatmulShape {
+  const { m, n, k } = given;
   const missing = (['m', 'n', 'k'] as const).filter((d) => given[d] === undefined);
   if (missing.length > 1) {
     throw errors.type(`options.${missing[1]}`, `a non-negative integer (only one of options.m, options.n, options.k may be left out)`, undefined);
   }
-  // length / divisor, which must be exact; `what` names the quantity being derived.
-  const derive = (what: string, length: number, lengthName: string, divisor: number, divisorName: string): number => {
-    if (length % divisor !== 0) {
-      throw errors.shape(what, `${lengthName} (${length}) is not a multiple of ${divisorName} (${divisor})`);
-    }
-    return length / divisor;
-  };
   const undetermined = (what: string) => errors.shape(what, 'it cannot be determined from the array lengths when the other sizes are 0; pass it explicitly');
   if (m === undefined) {
-    if (k! > 0) m = derive('options.m', a.length, 'a.length', k!, 'options.k');
-    else if (out !== undefined && n! > 0) m = derive('options.m', out.length, 'options.out.length', n!, 'options.n');
-    else throw undetermined('options.m');
-  } else if (k === undefined) {
-    if (m > 0) k = derive('options.k', a.length, 'a.length', m, 'options.m');
-    else if (n! > 0) k = derive('options.k', b.length, 'b.length', n!, 'options.n');
-    else throw undetermined('options.k');
-  } else if (n === undefined) {
-    if (k > 0) n = derive('options.n', b.length, 'b.length', k, 'options.k');
-    else if (out !== undefined && m > 0) n = derive('options.n', out.length, 'options.out.length', m, 'options.m');
-    else throw undetermined('options.n');
+    if (k! > 0) return { m: derive('options.m', lengthOf(a), 'a.length', k!, 'options.k'), n: n!, k: k! };
+    if (out !== undefined && n! > 0) return { m: derive('options.m', lengthOf(out), 'options.out.length', n!, 'options.n'), n: n!, k: k! };
+    throw undetermined('options.m');
   }
-  const product = (x: number, y: number, what: string): number => {
-    const p = x * y;
-    if (!Number.isSafeInteger(p)) throw errors.shape(what, `${x} × ${y} elements is more than any array can hold`);
-    return p;
-  };
-  const aLength = product(m!, k!, 'a');
-  const bLength = product(k!, n!, 'b');
-  const cLength = product(m!, n!, out === undefined ? 'options.m × options.n' : 'options.out');
-  if (a.length !== aLength) throw errors.shape('a', `expected ${aLength} elements (m = ${m}, k = ${k}) but a.length is ${a.length}`);
-  if (b.length !== bLength) throw errors.shape('b', `expected ${bLength} elements (k = ${k}, n = ${n}) but b.length is ${b.length}`);
-  if (out !== undefined && out.length !== cLength) {
-    throw errors.shape('options.out', `expected ${cLength} elements (m = ${m}, n = ${n}) but options.out.length is ${out.length}`);
+  if (k === undefined) {
+    if (m > 0) return { m, n: n!, k: derive('options.k', lengthOf(a), 'a.length', m, 'options.m') };
+    if (n! > 0) return { m, n: n!, k: derive('options.k', lengthOf(b), 'b.length', n!, 'options.n') };
+    throw undetermined('options.k');
   }
-  return { m: m!, n: n!, k: k! };
+  if (k > 0) return { m, n: derive('options.n', lengthOf(b), 'b.length', k, 'options.k'), k };
+  if (out !== undefined && m > 0) return { m, n: derive('options.n', lengthOf(out), 'options.out.length', m, 'options.m'), k };
+  throw undetermined('options.n');
+}
+
+/**
+ * Resolves m, n and k from the options and the array lengths (at most one may be left out) and
+ * checks that every length agrees. `out` is undefined when the caller did not pass one. No closure
+ * or array is made when all three are given: this runs on every call, and a small multiply costs
+ * less than a microsecond.
+ */
+export function matmulShape(a: FloatArray, b: FloatArray, out: FloatArray | undefined, given: Partial<MatmulShape>): MatmulShape {
+  const { m, n, k } = given.m === undefined || given.n === undefined || given.k === undefined
+    ? deriveMissing(a, b, out, given)
+    : (given as MatmulShape);
+  const aLength = elementCount(m, k, 'a');
+  const bLength = elementCount(k, n, 'b');
+  const cLength = elementCount(m, n, out === undefined ? 'options.m × options.n' : 'options.out');
+  if (lengthOf(a) !== aLength) throw errors.shape('a', `expected ${aLength} elements (m = ${m}, k = ${k}) but a.length is ${lengthOf(a)}`);
+  if (lengthOf(b) !== bLength) throw errors.shape('b', `expected ${bLength} elements (k = ${k}, n = ${n}) but b.length is ${lengthOf(b)}`);
+  if (out !== undefined && lengthOf(out) !== cLength) {
+    throw errors.shape('options.out', `expected ${cLength} elements (m = ${m}, n = ${n}) but options.out.length is ${lengthOf(out)}`);
+  }
+  return { m, n, k };
 }
 
 /** Throws when `out` shares memory with `other`. */
 export function noOverlap(out: ArrayBufferView, other: ArrayBufferView, otherName: string): void {
-  if (out.buffer !== other.buffer || out.byteLength === 0 || other.byteLength === 0) return;
-  const outStart = out.byteOffset, otherStart = other.byteOffset;
-  if (outStart < otherStart + other.byteLength && otherStart < outStart + out.byteLength) {
+  const outBytes = getByteLength.call(out) as number, otherBytes = getByteLength.call(other) as number;
+  if (outBytes === 0 || otherBytes === 0 || getBuffer.call(out) !== getBuffer.call(other)) return;
+  const outStart = getByteOffset.call(out) as number, otherStart = getByteOffset.call(other) as number;
+  if (outStart < otherStart + otherBytes && otherStart < outStart + outBytes) {
     throw errors.shape('options.out', `it overlaps ${otherName}; pass a separate array`);
   }
 }

@@ -24,13 +24,12 @@ struct ArrayArg {
 
 inline ArrayArg typedArrayArg(Napi::Value jsValue, const char* name) {
   Napi::Env env = jsValue.Env();
-  napi_value value = jsValue;
-  bool isTypedArray = false;
-  napi_is_typedarray(env, value, &isTypedArray);
-  if (!isTypedArray) throw Napi::TypeError::New(env, std::string("Expected a TypedArray for ") + name);
   ArrayArg arg{};
-  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, value, &arg.type, &arg.length, &arg.data, nullptr, nullptr),
-                       arg);
+  // One Node-API call, not napi_is_typedarray first: it answers napi_invalid_arg for anything that
+  // is not a TypedArray, and each call counts in a small matmul's overhead.
+  if (napi_get_typedarray_info(env, jsValue, &arg.type, &arg.length, &arg.data, nullptr, nullptr) != napi_ok) {
+    throw Napi::TypeError::New(env, std::string("Expected a TypedArray for ") + name);
+  }
   size_t elementSize = 1;
   switch (arg.type) {
     case napi_int16_array: case napi_uint16_array: elementSize = 2; break;

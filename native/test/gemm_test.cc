@@ -198,7 +198,8 @@ void checkShapes(const std::vector<Shape>& shapes, SimdTarget target) {
 }
 
 // One micro-kernel call per (mr, nr) from 1 to MR and NR, k around 0, 1 and a few, with A packed
-// (column-major, lda = MR and a wider lda) and row-major (whole tiles only), against the definition,
+// (column-major, lda = MR and a wider lda), row-major (whole tiles only), and packed for the edge
+// kernel (mr from 1 to its rows), against the definition,
 // in a C with a border of sentinels that must come back untouched; beta 0 over a C of NaN.
 template <typename T>
 void checkMicroKernel(SimdTarget target) {
@@ -218,9 +219,12 @@ void checkMicroKernel(SimdTarget target) {
     T* b = bPacked.data();
     while (reinterpret_cast<uintptr_t>(b) % std::min<size_t>(64, NR * sizeof(T)) != 0) ++b;
     for (size_t i = 0; i < k * NR; ++i) b[i] = uniform();
-    for (int layout = 0; layout < 2; ++layout) {
-      const bool rowMajor = layout == 1;
-      for (size_t mr = rowMajor ? MR : 1; mr <= MR; ++mr) {
+    // Layouts: 0 A packed, 1 A row-major, 2 A packed for the edge kernel (blocks.mrEdge rows).
+    for (int layout = 0; layout < 3; ++layout) {
+      const bool rowMajor = layout == 1, edge = layout == 2;
+      const size_t rowsOfKernel = edge ? kernel.blocks.mrEdge : MR;
+      if (rowsOfKernel == 0) continue;
+      for (size_t mr = rowMajor ? MR : 1; mr <= rowsOfKernel; ++mr) {
         for (size_t nr = 1; nr <= NR; ++nr) {
           for (T beta : {T(0), T(1), T(-1.5)}) {
             const T alpha = T(0.75);
@@ -235,6 +239,8 @@ void checkMicroKernel(SimdTarget target) {
             const std::vector<T> before = c;
             if (rowMajor) {
               kernel.runRowMajorA(k, aRow.data(), k + 2, b, tile, ldc, alpha, beta, mr, nr);
+            } else if (edge) {
+              kernel.runEdge(k, aCol.data(), lda, b, tile, ldc, alpha, beta, mr, nr);
             } else {
               kernel.run(k, aCol.data(), lda, b, tile, ldc, alpha, beta, mr, nr);
             }
@@ -262,7 +268,7 @@ void checkMicroKernel(SimdTarget target) {
                 wrong += !(std::fabs(got - expected) <= bound);
               }
             }
-            CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : " column-major A") << " k " << k << " mr "
+            CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : edge ? " edge kernel" : " column-major A") << " k " << k << " mr "
                                           << mr << " nr " << nr << " beta " << beta << ": " << wrong
                                           << " wrong elements (in the tile or around it)");
           }
@@ -289,12 +295,16 @@ std::vector<Shape> blockStraddlingShapes(SimdTarget target) {
   return shapes;
 }
 
-// Single micro-tiles and primes, on both sides of the small-problem threshold (1000 multiply-adds),
-// and below it every width class of the small path (n <= 4, 8, 16, wider), at their edges.
-const std::vector<Shape> kSmallShapes = {{1, 1, 1},    {2, 3, 5},    {3, 2, 7},     {7, 11, 13},  {13, 7, 2},
-                                         {1, 17, 19},  {23, 1, 29},  {16, 16, 16},  {31, 37, 41}, {64, 1, 64},
-                                         {1, 64, 64},  {8, 8, 8},    {4, 5, 49},    {3, 16, 20},  {2, 4, 124},
-                                         {1, 999, 1},  {999, 1, 1},  {1, 1, 999},   {9, 9, 12}};
+// Single micro-tiles and primes, on both sides of the small path's limits (small_gemm-inl.hpp: every
+// shape below 1000 multiply-adds, narrow C up to 16384), its width classes (n up to 1, 2 and 4
+// vectors of 1, 4, 8 or 16 lanes, and wider), its copy of B filled to capacity or past it (k·W
+// against 4096), and row counts that leave 1 to 3 rows after its blocks of 2 or 4.
+const std::vector<Shape> kSmallShapes = {
+    {1, 1, 1},     {2, 3, 5},     {3, 2, 7},    {7, 11, 13},  {13, 7, 2},  {1, 17, 19},   {23, 1, 29},
+    {16, 16, 16},  {31, 37, 41},  {64, 1, 64},  {1, 64, 64},  {8, 8, 8},   {4, 5, 49},    {3, 16, 20},
+    {2, 4, 124},   {1, 999, 1},   {999, 1, 1},  {1, 1, 999},  {9, 9, 12},  {5, 16, 200},  {17, 32, 30},
+    {11, 64, 23},  {3, 65, 84},   {6, 8, 341},  {6, 8, 342},  {1, 3, 999}, {7, 20, 100},  {4, 24, 170},
+    {2, 4, 1024},  {2, 4, 1025},  {25, 25, 26}, {24, 24, 24}};
 // Tall (m ≫ n), wide (n ≫ m), long k, and primes on both sides of the per-thread work threshold.
 const std::vector<Shape> kRectangularShapes = {{3001, 5, 300}, {5, 3001, 300}, {997, 3, 61}, {509, 7, 1000},
                                                {9, 521, 700},  {2, 2, 3001},   {67, 71, 73}, {127, 131, 257},

@@ -700,4 +700,13 @@ describe('regressions found by the properties', () => {
       assert.equal(argsortSync(x, { backend }).length, 3, backend);
     }
   });
+
+  it('an own constructor property does not make the result of a matmul', () => {
+    for (const backend of BACKENDS) {
+      const a = Object.defineProperty(new Float64Array([1, 2, 3, 4]), 'constructor', { value: Float32Array });
+      const c = matmulSync(a, a, { m: 2, k: 2, backend });
+      assert.ok(c instanceof Float64Array, `${backend}: C is a Float64Array like a`);
+      assert.deepEqual([...c], [7, 10, 15, 22], backend);
+    }
+  });
 });

@@ -6,6 +6,10 @@
 //          block, so it should sit in L1 while they stream past.
 //   MC     rows of one packed block of A (MC×KC), which should stay in the core's L2.
 //   NC     columns of one packed panel of B (KC×NC), shared by all threads, kept in the L3.
+//   MRe    rows of the edge kernel (0: none). The matrix's last sliver of A often has fewer than MR
+//          rows, and the MR×NR kernel computes its padding rows too; a sliver of r <= MR - MRe rows
+//          runs instead as ceil(r / MRe) calls of an MRe×NR kernel, which does less work. MRe·NR/N
+//          accumulators must still cover the FMA latency, or the calls cost more than they save.
 //
 // Measured on an AMD EPYC Zen 4 KVM guest (family 25 model 17; 2 cores, 32 KiB L1d and 1 MiB L2 per
 // core, 32 MiB L3; AVX-512 executed on 256-bit units, so zmm and ymm FMAs both peak at 32 f32 or 16
@@ -18,6 +22,7 @@ namespace pk::gemm {
 
 struct BlockSizes {
   size_t mr, nr, mc, kc, nc;
+  size_t mrEdge = 0;
 };
 
 struct BlockSizesPerType {
@@ -27,7 +32,8 @@ struct BlockSizesPerType {
 // Whole micro-tiles per block and panel, so that only the matrix's own edge has partial tiles; KC
 // needs no multiple, the micro-kernels take any k.
 constexpr bool wellFormed(BlockSizes b) {
-  return b.mr > 0 && b.nr > 0 && b.kc > 0 && b.mc % b.mr == 0 && b.nc % b.nr == 0 && b.mc > 0 && b.nc > 0;
+  return b.mr > 0 && b.nr > 0 && b.kc > 0 && b.mc % b.mr == 0 && b.nc % b.nr == 0 && b.mc > 0 && b.nc > 0 &&
+         b.mrEdge < b.mr;
 }
 
 // The portable kernels (microkernel_ref.hpp), x86-64 baseline (SSE2, 16 xmm registers, no FMA).
@@ -46,9 +52,12 @@ inline constexpr BlockSizesPerType kBaselineBlocks = {
 // A quarter of L2 for the A block (MC), a B sliver of 8 or 16 KiB (KC 256); the Zen 3 figures of the
 // README were taken with these. On the Zen 4, forced onto this path, KC 512 came out level with 256
 // (within ±3% either way, one thread), so the AVX-512 change below was not carried over unmeasured.
+// Edge kernel 3×NR: 6 accumulators, under the 8 that 2 units × latency 4 keep busy, so it pays only
+// for a last sliver of 1 to 3 rows (one call, 4 cycles a step against the full tile's 6).
 inline constexpr BlockSizesPerType kAvx2Blocks = {
-    {    6, 16, 192, 256, 4096},  // f32
-    {    6,  8,  96, 256, 4096},  // f64
+    //  mr  nr   mc   kc    nc  mrEdge
+    {    6, 16, 192, 256, 4096, 3},  // f32
+    {    6,  8,  96, 256, 4096, 3},  // f64
 };
 
 // AVX-512F (microkernel_avx512.cc): 32 zmm registers, 24 accumulators + 2 of B + 1 broadcast. One
@@ -62,17 +71,21 @@ inline constexpr BlockSizesPerType kAvx2Blocks = {
 // medians of 8 rounds). MC 120 keeps the A block within half of L2 (480 KiB f64). NC makes the
 // shared B panel (KC×NC) 8 MiB, a quarter of the L3: for f64 NC 2048 beat 4096 by 1–3% on 2048³ and
 // 4096×4096×256.
+// Edge kernel 4×NR (8 accumulators, enough for one zmm FMA a cycle): a last sliver of 1 to 8 rows
+// takes one or two calls, 8 or 16 FMAs a step against the full tile's 24 (64³ has 4 such rows).
 inline constexpr BlockSizesPerType kAvx512Blocks = {
-    {   12, 32, 120, 512, 4096},  // f32
-    {   12, 16, 120, 512, 2048},  // f64
+    //  mr  nr   mc   kc    nc  mrEdge
+    {   12, 32, 120, 512, 4096, 4},  // f32
+    {   12, 16, 120, 512, 2048, 4},  // f64
 };
 
 // NEON (microkernel_neon.cc, arm64): 32 q registers, 24 accumulators + 3 of B + broadcasts. Checked
 // for correctness under qemu only: no arm64 machine was at hand to measure, so the cache sizes are
 // those of the x86-64 tables (NC a multiple of 12).
 inline constexpr BlockSizesPerType kNeonBlocks = {
-    {    8, 12, 192, 256, 4092},  // f32
-    {    8,  6,  96, 256, 4092},  // f64
+    //  mr  nr   mc   kc    nc  mrEdge
+    {    8, 12, 192, 256, 4092, 4},  // f32
+    {    8,  6,  96, 256, 4092, 4},  // f64
 };
 
 static_assert(wellFormed(kBaselineBlocks.f32) && wellFormed(kBaselineBlocks.f64));

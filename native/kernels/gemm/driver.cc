@@ -15,11 +15,6 @@ namespace pk::gemm {
 namespace {
 
 // Thresholds measured on the Zen 4 machine of block_sizes.hpp.
-// Below this many multiply-adds, plain loops beat packing and the SIMD kernels, whose fixed cost is
-// about 0.4 µs: 0.1 against 0.4 µs at 6³, even near 8³, 2 against 0.5 µs at 12³ (AVX-512 kernels).
-constexpr double kSmallMultiplyAdds = 1000;
-// So n < 1000 on that path (m, k >= 1): one row of C fits a buffer on the stack.
-constexpr size_t kSmallMaxColumns = 1000;
 // Each thread needs about this much work to repay waking it: 2 threads start to beat 1 near 128³.
 constexpr double kMultiplyAddsPerThread = 1 << 20;
 // Up to this many slivers of B per panel, the kernels read A unpacked (see gemmBlocked).
@@ -103,65 +98,16 @@ void scaleC(const GemmJob<T>& job) {
   }
 }
 
-// Tiny problems, on the calling thread, without blocking. Row i of C accumulates a(i, p)·(row p of
-// op(B)) for p in order, so each element still sums its terms in the order p = 0, 1, …, and the j
-// loop runs over independent sums that vectorize (a dot product per element is one long chain of
-// dependent adds). For narrow C, op(B) is first copied into rows of a fixed width W: the row of C
-// then lives in registers, with a loop the compiler unrolls fully, instead of a loop of n steps
-// re-entered m·k times, which at n = 8 cost more than the arithmetic.
-template <typename T, size_t W>
-void gemmSmallNarrow(const GemmJob<T>& job, MatrixView<T> a, MatrixView<T> b) {
-  const size_t n = job.n, k = job.k;
-  // k rows of W values; W <= 4·n (n = 1 gets W = 4), so k·W <= 4·k·n < 4·kSmallMaxColumns.
-  alignas(64) T bRows[kSmallMaxColumns * 4];
-  for (size_t p = 0; p < k; ++p) {
-    T* row = bRows + p * W;
-    for (size_t j = 0; j < n; ++j) row[j] = b.at(p, j);
-    for (size_t j = n; j < W; ++j) row[j] = T(0);
-  }
-  for (size_t i = 0; i < job.m; ++i) {
-    T acc[W] = {};
-    for (size_t p = 0; p < k; ++p) {
-      const T aip = a.at(i, p);
-      const T* row = bRows + p * W;
-#pragma GCC unroll 32
-      for (size_t j = 0; j < W; ++j) acc[j] += aip * row[j];
-    }
-    T* ci = job.c + i * n;
-    if (job.beta == T(0)) {
-      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * acc[j];  // C is not read
-    } else {
-      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * acc[j] + job.beta * ci[j];
-    }
-  }
-}
-
+// One packed sliver of mr rows of A (lda = MR) against one sliver of B. The matrix's last sliver is
+// often partial; where the edge kernel's fewer rows cover it with less work than the full tile, whose
+// padding rows are computed and thrown away, it runs as calls of the edge kernel instead.
 template <typename T>
-void gemmSmall(const GemmJob<T>& job) {
-  const auto a = MatrixView<T>::of(job.a, job.m, job.k, job.transA);
-  const auto b = MatrixView<T>::of(job.b, job.k, job.n, job.transB);
-  const size_t n = job.n;
-  if (n <= 4) return gemmSmallNarrow<T, 4>(job, a, b);
-  if (n <= 8) return gemmSmallNarrow<T, 8>(job, a, b);
-  if (n <= 16) return gemmSmallNarrow<T, 16>(job, a, b);
-  T row[kSmallMaxColumns];
-  for (size_t i = 0; i < job.m; ++i) {
-    std::fill_n(row, n, T(0));
-    for (size_t p = 0; p < job.k; ++p) {
-      const T aip = a.at(i, p);
-      const T* bp = b.data + p * b.rowStride;
-      if (b.colStride == 1) {
-        for (size_t j = 0; j < n; ++j) row[j] += aip * bp[j];
-      } else {
-        for (size_t j = 0; j < n; ++j) row[j] += aip * bp[j * b.colStride];
-      }
-    }
-    T* ci = job.c + i * n;
-    if (job.beta == T(0)) {
-      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * row[j];  // C is not read
-    } else {
-      for (size_t j = 0; j < n; ++j) ci[j] = job.alpha * row[j] + job.beta * ci[j];
-    }
+void runPackedSliver(const GemmKernel<T>& kernel, size_t kc, const T* a, const T* b, T* c, size_t ldc, T alpha, T beta,
+                     size_t mr, size_t nr) {
+  const size_t MR = kernel.blocks.mr, edge = kernel.blocks.mrEdge;
+  if (edge == 0 || mr > MR - edge) return kernel.run(kc, a, MR, b, c, ldc, alpha, beta, mr, nr);
+  for (size_t r = 0; r < mr; r += edge) {
+    kernel.runEdge(kc, a + r, MR, b, c + r * ldc, ldc, alpha, beta, std::min(edge, mr - r), nr);
   }
 }
 
@@ -188,7 +134,7 @@ Split chooseSplit(size_t rowTiles, size_t colTiles, size_t threads) {
 // The five loops. Writes C into `c` (the caller's C, or a scratch copy of it).
 template <typename T>
 void gemmBlocked(const GemmJob<T>& job, T* c, const GemmKernel<T>& kernel, const ExecContext& ctx) {
-  const auto [MR, NR, MC, KC, NC] = kernel.blocks;
+  const auto [MR, NR, MC, KC, NC, MRe] = kernel.blocks;
   const size_t m = job.m, n = job.n, k = job.k;
   const double multiplyAdds = double(m) * double(n) * double(k);
   const size_t threads = std::max<size_t>(1, std::min<double>(ctx.threads(), multiplyAdds / kMultiplyAddsPerThread));
@@ -252,7 +198,7 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const GemmKernel<T>& kernel, const
               T* const cTile = c + (ic + ir) * n + jc + jr;
               const size_t mr = std::min(MR, mc - ir);
               if (ir / MR >= wholeSlivers) {
-                kernel.run(kc, aBlock + ir * kc, MR, bSliver, cTile, n, job.alpha, beta, mr, nr);
+                runPackedSliver(kernel, kc, aBlock + ir * kc, bSliver, cTile, n, job.alpha, beta, mr, nr);
               } else if (job.transA) {
                 kernel.run(kc, aBlockView.pointer(ir, 0), m, bSliver, cTile, n, job.alpha, beta, mr, nr);
               } else {
@@ -274,9 +220,9 @@ void run(const GemmJob<T>& job, const ExecContext& ctx) {
   if (m == 0 || n == 0) return;
   // The paths that cannot be cancelled once started write C directly.
   if (job.k == 0 || job.alpha == T(0)) return scaleC(job);
-  if (double(m) * double(n) * double(job.k) < kSmallMultiplyAdds) return gemmSmall(job);
-
   const GemmKernel<T>& kernel = kernelOf<T>(job.kernels ? *job.kernels : gemmKernels());
+  if (kernel.small(job)) return;
+
   if (!job.preserveCOnCancel) return gemmBlocked(job, job.c, kernel, ctx);
   // The scratch needs C's values only when beta makes the micro-kernels read them.
   const auto scratch = std::make_unique_for_overwrite<T[]>(m * n);

@@ -7,6 +7,7 @@
 
 #include "cpu/simd_target.hpp"
 #include "kernels/gemm/block_sizes.hpp"
+#include "kernels/gemm/gemm.hpp"
 
 namespace pk::gemm {
 
@@ -28,6 +29,9 @@ struct GemmKernel {
   BlockSizes blocks;
   MicroKernel<T> run;             // A column-major
   MicroKernel<T> runRowMajorA;    // A row-major, whole MR-row tiles only
+  MicroKernel<T> runEdge;         // A column-major, blocks.mrEdge rows (null when blocks.mrEdge is 0)
+  // The whole product when it is small enough to skip packing; false when not (small_gemm-inl.hpp).
+  bool (*small)(const GemmJob<T>& job);
   const char* name;  // path and type, "avx512 f32"; the tile is in blocks
 };
 

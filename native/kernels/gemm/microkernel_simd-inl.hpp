@@ -18,6 +18,7 @@
 
 #include "kernels/gemm/block_sizes.hpp"
 #include "kernels/gemm/gemm_kernels.hpp"
+#include "kernels/gemm/small_gemm-inl.hpp"
 
 namespace pk::gemm::simd {
 
@@ -108,8 +109,10 @@ void kernel(size_t k, const typename V::T* __restrict a, size_t lda, const typen
 template <class V, BlockSizes kBlocks>
 constexpr GemmKernel<typename V::T> entry(const char* name) {
   static_assert(kBlocks.nr % V::N == 0, "NR is a whole number of registers");
+  static_assert(kBlocks.mrEdge > 0, "every SIMD table has an edge kernel");
   constexpr size_t MR = kBlocks.mr, NV = kBlocks.nr / V::N;
-  return {kBlocks, kernel<V, MR, NV, false>, kernel<V, MR, NV, true>, name};
+  return {kBlocks, kernel<V, MR, NV, false>, kernel<V, MR, NV, true>, kernel<V, kBlocks.mrEdge, NV, false>,
+          small::gemm<V>, name};
 }
 
 }  // namespace pk::gemm::simd
