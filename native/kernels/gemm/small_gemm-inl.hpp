@@ -43,10 +43,10 @@ View<V, T> viewOf(const T* data, size_t rows, size_t cols, bool transposed) {
 }
 
 // Rows of C at most W = NV·V::N wide (n <= W): op(B) is read as k rows of W values (B itself when
-// its rows are that wide, else a zero-padded copy), so that each step p loads whole registers; then kRows rows of C at a time keep
-// kRows·NV sums in registers, each adding a(i, p)·(row p of op(B)) for p in order (so every element
-// still sums its terms in the order p = 0, 1, …). The kRows rows give independent FMA chains: one
-// row alone waits on the FMA latency at every step.
+// its rows are that wide, else a zero-padded copy), so that each step p loads whole registers; then
+// kRows rows of C at a time keep kRows·NV sums in registers, each adding a(i, p)·(row p of op(B)) for
+// p in order (so every element still sums its terms in the order p = 0, 1, …). The kRows rows give
+// independent FMA chains: one row alone waits on the FMA latency at every step.
 template <class V, size_t NV, size_t kRows>
 void rowsNarrow(const GemmJob<typename V::T>& job, View<V, typename V::T> a, const typename V::T* bRows, size_t i0) {
   using T = typename V::T;
