@@ -198,8 +198,8 @@ void checkShapes(const std::vector<Shape>& shapes, SimdTarget target) {
 }
 
 // One micro-kernel call per (mr, nr) from 1 to MR and NR, k around 0, 1 and a few, with A packed
-// (column-major, lda = MR and a wider lda), row-major (whole tiles only), and packed for the edge
-// kernel (mr from 1 to its rows), against the definition,
+// (column-major, lda = MR and a wider lda), row-major (whole tiles only), and for the edge kernel
+// packed (mr from 1 to its rows) and row-major (all its rows), against the definition,
 // in a C with a border of sentinels that must come back untouched; beta 0 over a C of NaN.
 template <typename T>
 void checkMicroKernel(SimdTarget target) {
@@ -219,12 +219,13 @@ void checkMicroKernel(SimdTarget target) {
     T* b = bPacked.data();
     while (reinterpret_cast<uintptr_t>(b) % std::min<size_t>(64, NR * sizeof(T)) != 0) ++b;
     for (size_t i = 0; i < k * NR; ++i) b[i] = uniform();
-    // Layouts: 0 A packed, 1 A row-major, 2 A packed for the edge kernel (blocks.mrEdge rows).
-    for (int layout = 0; layout < 3; ++layout) {
-      const bool rowMajor = layout == 1, edge = layout == 2;
+    // Layouts: 0 A packed, 1 A row-major, 2 A packed for the edge kernel (blocks.mrEdge rows),
+    // 3 A row-major for the edge kernel.
+    for (int layout = 0; layout < 4; ++layout) {
+      const bool rowMajor = layout == 1 || layout == 3, edge = layout >= 2;
       const size_t rowsOfKernel = edge ? kernel.blocks.mrEdge : MR;
       if (rowsOfKernel == 0) continue;
-      for (size_t mr = rowMajor ? MR : 1; mr <= rowsOfKernel; ++mr) {
+      for (size_t mr = rowMajor ? rowsOfKernel : 1; mr <= rowsOfKernel; ++mr) {
         for (size_t nr = 1; nr <= NR; ++nr) {
           for (T beta : {T(0), T(1), T(-1.5)}) {
             const T alpha = T(0.75);
@@ -237,7 +238,9 @@ void checkMicroKernel(SimdTarget target) {
               }
             }
             const std::vector<T> before = c;
-            if (rowMajor) {
+            if (rowMajor && edge) {
+              kernel.runEdgeRowMajorA(k, aRow.data(), k + 2, b, tile, ldc, alpha, beta, mr, nr);
+            } else if (rowMajor) {
               kernel.runRowMajorA(k, aRow.data(), k + 2, b, tile, ldc, alpha, beta, mr, nr);
             } else if (edge) {
               kernel.runEdge(k, aCol.data(), lda, b, tile, ldc, alpha, beta, mr, nr);
@@ -268,7 +271,7 @@ void checkMicroKernel(SimdTarget target) {
                 wrong += !(std::fabs(got - expected) <= bound);
               }
             }
-            CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : edge ? " edge kernel" : " column-major A") << " k " << k << " mr "
+            CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : " column-major A") << (edge ? " edge kernel" : "") << " k " << k << " mr "
                                           << mr << " nr " << nr << " beta " << beta << ": " << wrong
                                           << " wrong elements (in the tile or around it)");
           }
@@ -305,10 +308,13 @@ const std::vector<Shape> kSmallShapes = {
     {2, 4, 124},   {1, 999, 1},   {999, 1, 1},  {1, 1, 999},  {9, 9, 12},  {5, 16, 200},  {17, 32, 30},
     {11, 64, 23},  {3, 65, 84},   {6, 8, 341},  {6, 8, 342},  {1, 3, 999}, {7, 20, 100},  {4, 24, 170},
     {2, 4, 1024},  {2, 4, 1025},  {25, 25, 26}, {24, 24, 24}};
-// Tall (m ≫ n), wide (n ≫ m), long k, and primes on both sides of the per-thread work threshold.
+// Tall (m ≫ n), wide (n ≫ m), long k, and primes on both sides of the per-thread work threshold;
+// then A unpacked (n up to 4 slivers) with a last sliver of whole edge-kernel rows, which the edge
+// kernel reads in place (m % MR a multiple of MRe: 64 and 28 on AVX-512, 63 on AVX2, 28 and 60 on NEON).
 const std::vector<Shape> kRectangularShapes = {{3001, 5, 300}, {5, 3001, 300}, {997, 3, 61}, {509, 7, 1000},
                                                {9, 521, 700},  {2, 2, 3001},   {67, 71, 73}, {127, 131, 257},
-                                               {300, 301, 45}};
+                                               {300, 301, 45}, {64, 64, 64},   {28, 96, 40}, {63, 40, 50},
+                                               {60, 17, 300}};
 
 }  // namespace
 

@@ -185,10 +185,12 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const GemmKernel<T>& kernel, const
           ctx.throwIfCancelled();
           const size_t mc = std::min(mcStep, rowEnd - ic);
           const MatrixView<T> aBlockView = a.offset(ic, pc);
-          // Unpacked, the kernels read A in place; only a partial last sliver is packed, since the
-          // kernel reads all MR rows of a sliver.
+          // Unpacked, the kernels read A in place, and so does the edge kernel for a partial last
+          // sliver of whole MRe-row groups (64 = 5·12 + 4 rows on AVX-512); only another partial
+          // sliver is packed, since a kernel reads all its rows.
           const size_t wholeSlivers = packingA ? 0 : mc / MR;
-          packA(aBlockView, mc, kc, MR, wholeSlivers, ceilDiv(mc, MR), aBlock);
+          const bool edgeInPlace = !packingA && MRe > 0 && mc % MR % MRe == 0;
+          if (!edgeInPlace) packA(aBlockView, mc, kc, MR, wholeSlivers, ceilDiv(mc, MR), aBlock);
 
           for (size_t jr = sliverBegin * NR; jr < sliverEnd * NR; jr += NR) {  // jr, thread t: its slivers of B
             const size_t nr = std::min(NR, nc - jr);
@@ -197,7 +199,15 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const GemmKernel<T>& kernel, const
             for (size_t ir = 0; ir < mc; ir += MR) {  // ir, thread t: every sliver of its A block
               T* const cTile = c + (ic + ir) * n + jc + jr;
               const size_t mr = std::min(MR, mc - ir);
-              if (ir / MR >= wholeSlivers) {
+              if (ir / MR >= wholeSlivers && edgeInPlace) {
+                for (size_t r = 0; r < mr; r += MRe) {
+                  if (job.transA) {
+                    kernel.runEdge(kc, aBlockView.pointer(ir + r, 0), m, bSliver, cTile + r * n, n, job.alpha, beta, MRe, nr);
+                  } else {
+                    kernel.runEdgeRowMajorA(kc, aBlockView.pointer(ir + r, 0), k, bSliver, cTile + r * n, n, job.alpha, beta, MRe, nr);
+                  }
+                }
+              } else if (ir / MR >= wholeSlivers) {
                 runPackedSliver(kernel, kc, aBlock + ir * kc, bSliver, cTile, n, job.alpha, beta, mr, nr);
               } else if (job.transA) {
                 kernel.run(kc, aBlockView.pointer(ir, 0), m, bSliver, cTile, n, job.alpha, beta, mr, nr);

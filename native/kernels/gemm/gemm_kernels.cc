@@ -30,9 +30,9 @@ struct Scalar {
 };
 
 constexpr GemmKernelTable kBaseline{
-    {kBaselineBlocks.f32, gemmRefKernel<float, 4, 8, false>, gemmRefKernel<float, 4, 8, true>, nullptr,
+    {kBaselineBlocks.f32, gemmRefKernel<float, 4, 8, false>, gemmRefKernel<float, 4, 8, true>, nullptr, nullptr,
      small::gemm<Scalar<float>>, "baseline f32"},
-    {kBaselineBlocks.f64, gemmRefKernel<double, 4, 4, false>, gemmRefKernel<double, 4, 4, true>, nullptr,
+    {kBaselineBlocks.f64, gemmRefKernel<double, 4, 4, false>, gemmRefKernel<double, 4, 4, true>, nullptr, nullptr,
      small::gemm<Scalar<double>>, "baseline f64"},
 };
 

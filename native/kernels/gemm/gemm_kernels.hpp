@@ -30,6 +30,7 @@ struct GemmKernel {
   MicroKernel<T> run;             // A column-major
   MicroKernel<T> runRowMajorA;    // A row-major, whole MR-row tiles only
   MicroKernel<T> runEdge;         // A column-major, blocks.mrEdge rows (null when blocks.mrEdge is 0)
+  MicroKernel<T> runEdgeRowMajorA;  // A row-major, blocks.mrEdge rows, all read (null likewise)
   // The whole product when it is small enough to skip packing; false when not (small_gemm-inl.hpp).
   bool (*small)(const GemmJob<T>& job);
   const char* name;  // path and type, "avx512 f32"; the tile is in blocks

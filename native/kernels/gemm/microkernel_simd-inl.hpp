@@ -111,8 +111,13 @@ constexpr GemmKernel<typename V::T> entry(const char* name) {
   static_assert(kBlocks.nr % V::N == 0, "NR is a whole number of registers");
   static_assert(kBlocks.mrEdge > 0, "every SIMD table has an edge kernel");
   constexpr size_t MR = kBlocks.mr, NV = kBlocks.nr / V::N;
-  return {kBlocks, kernel<V, MR, NV, false>, kernel<V, MR, NV, true>, kernel<V, kBlocks.mrEdge, NV, false>,
-          small::gemm<V>, name};
+  return {kBlocks,
+          kernel<V, MR, NV, false>,
+          kernel<V, MR, NV, true>,
+          kernel<V, kBlocks.mrEdge, NV, false>,
+          kernel<V, kBlocks.mrEdge, NV, true>,
+          small::gemm<V>,
+          name};
 }
 
 }  // namespace pk::gemm::simd
