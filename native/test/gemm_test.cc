@@ -199,7 +199,8 @@ void checkShapes(const std::vector<Shape>& shapes, SimdTarget target) {
 
 // One micro-kernel call per (mr, nr) from 1 to MR and NR, k around 0, 1 and a few, with A packed
 // (column-major, lda = MR and a wider lda), row-major (whole tiles only), and for the edge kernel
-// packed (mr from 1 to its rows) and row-major (all its rows), against the definition,
+// packed (mr from 1 to its rows) and row-major (all its rows); B packed, and for whole slivers also
+// read in place from a wider matrix (ldb > NR); against the definition,
 // in a C with a border of sentinels that must come back untouched; beta 0 over a C of NaN.
 template <typename T>
 void checkMicroKernel(SimdTarget target) {
@@ -212,13 +213,14 @@ void checkMicroKernel(SimdTarget target) {
     // A and B as the kernel reads them; padded B columns past nr hold garbage the kernel must ignore
     // for C (they only feed discarded accumulators).
     const size_t lda = MR + 3;
-    std::vector<T> aCol(k * lda), aRow(MR * (k + 2)), bPacked(k * NR + 64);
+    std::vector<T> aCol(k * lda), aRow(MR * (k + 2)), bPacked(k * NR + 64), bWide(k * (NR + 3));
     for (T& x : aCol) x = uniform();
     for (T& x : aRow) x = uniform();
+    for (T& x : bWide) x = uniform();
     // Aligned like a panel's sliver.
-    T* b = bPacked.data();
-    while (reinterpret_cast<uintptr_t>(b) % std::min<size_t>(64, NR * sizeof(T)) != 0) ++b;
-    for (size_t i = 0; i < k * NR; ++i) b[i] = uniform();
+    T* bSliver = bPacked.data();
+    while (reinterpret_cast<uintptr_t>(bSliver) % std::min<size_t>(64, NR * sizeof(T)) != 0) ++bSliver;
+    for (size_t i = 0; i < k * NR; ++i) bSliver[i] = uniform();
     // Layouts: 0 A packed, 1 A row-major, 2 A packed for the edge kernel (blocks.mrEdge rows),
     // 3 A row-major for the edge kernel.
     for (int layout = 0; layout < 4; ++layout) {
@@ -227,53 +229,57 @@ void checkMicroKernel(SimdTarget target) {
       if (rowsOfKernel == 0) continue;
       for (size_t mr = rowMajor ? rowsOfKernel : 1; mr <= rowsOfKernel; ++mr) {
         for (size_t nr = 1; nr <= NR; ++nr) {
-          for (T beta : {T(0), T(1), T(-1.5)}) {
-            const T alpha = T(0.75);
-            const size_t ldc = NR + 5, rows = MR + 2;
-            std::vector<T> c(rows * ldc, sentinel);
-            T* tile = c.data() + ldc + 1;  // one row and one column of sentinels before the tile
-            for (size_t i = 0; i < mr; ++i) {
-              for (size_t j = 0; j < nr; ++j) {
-                tile[i * ldc + j] = beta == T(0) ? std::numeric_limits<T>::quiet_NaN() : uniform();
-              }
-            }
-            const std::vector<T> before = c;
-            if (rowMajor && edge) {
-              kernel.runEdgeRowMajorA(k, aRow.data(), k + 2, b, tile, ldc, alpha, beta, mr, nr);
-            } else if (rowMajor) {
-              kernel.runRowMajorA(k, aRow.data(), k + 2, b, tile, ldc, alpha, beta, mr, nr);
-            } else if (edge) {
-              kernel.runEdge(k, aCol.data(), lda, b, tile, ldc, alpha, beta, mr, nr);
-            } else {
-              kernel.run(k, aCol.data(), lda, b, tile, ldc, alpha, beta, mr, nr);
-            }
-            const T eps = std::numeric_limits<T>::epsilon();
-            size_t wrong = 0;
-            for (size_t r = 0; r < rows; ++r) {
-              for (size_t col = 0; col < ldc; ++col) {
-                const T* old = &before[r * ldc + col];
-                const T got = c[r * ldc + col];
-                const bool inTile = r >= 1 && r < 1 + mr && col >= 1 && col < 1 + nr;
-                if (!inTile) {
-                  wrong += !(got == *old);
-                  continue;
+          for (int bLayout = 0; bLayout < (nr == NR ? 2 : 1); ++bLayout) {
+            const T* b = bLayout == 0 ? bSliver : bWide.data();
+            const size_t ldb = bLayout == 0 ? NR : NR + 3;
+            for (T beta : {T(0), T(1), T(-1.5)}) {
+              const T alpha = T(0.75);
+              const size_t ldc = NR + 5, rows = MR + 2;
+              std::vector<T> c(rows * ldc, sentinel);
+              T* tile = c.data() + ldc + 1;  // one row and one column of sentinels before the tile
+              for (size_t i = 0; i < mr; ++i) {
+                for (size_t j = 0; j < nr; ++j) {
+                  tile[i * ldc + j] = beta == T(0) ? std::numeric_limits<T>::quiet_NaN() : uniform();
                 }
-                const size_t i = r - 1, j = col - 1;
-                Wide<T> sum = 0, magnitude = 0;
-                for (size_t p = 0; p < k; ++p) {
-                  const Wide<T> av = rowMajor ? aRow[i * (k + 2) + p] : aCol[p * lda + i];
-                  sum += av * b[p * NR + j];
-                  magnitude += std::fabs(av * b[p * NR + j]);
-                }
-                const Wide<T> prior = beta == T(0) ? 0 : Wide<T>(beta) * *old;
-                const Wide<T> expected = alpha * sum + prior;
-                const Wide<T> bound = (k + 4) * eps * (magnitude + std::fabs(prior));
-                wrong += !(std::fabs(got - expected) <= bound);
               }
+              const std::vector<T> before = c;
+              if (rowMajor && edge) {
+                kernel.runEdgeRowMajorA(k, aRow.data(), k + 2, b, ldb, tile, ldc, alpha, beta, mr, nr);
+              } else if (rowMajor) {
+                kernel.runRowMajorA(k, aRow.data(), k + 2, b, ldb, tile, ldc, alpha, beta, mr, nr);
+              } else if (edge) {
+                kernel.runEdge(k, aCol.data(), lda, b, ldb, tile, ldc, alpha, beta, mr, nr);
+              } else {
+                kernel.run(k, aCol.data(), lda, b, ldb, tile, ldc, alpha, beta, mr, nr);
+              }
+              const T eps = std::numeric_limits<T>::epsilon();
+              size_t wrong = 0;
+              for (size_t r = 0; r < rows; ++r) {
+                for (size_t col = 0; col < ldc; ++col) {
+                  const T* old = &before[r * ldc + col];
+                  const T got = c[r * ldc + col];
+                  const bool inTile = r >= 1 && r < 1 + mr && col >= 1 && col < 1 + nr;
+                  if (!inTile) {
+                    wrong += !(got == *old);
+                    continue;
+                  }
+                  const size_t i = r - 1, j = col - 1;
+                  Wide<T> sum = 0, magnitude = 0;
+                  for (size_t p = 0; p < k; ++p) {
+                    const Wide<T> av = rowMajor ? aRow[i * (k + 2) + p] : aCol[p * lda + i];
+                    sum += av * b[p * ldb + j];
+                    magnitude += std::fabs(av * b[p * ldb + j]);
+                  }
+                  const Wide<T> prior = beta == T(0) ? 0 : Wide<T>(beta) * *old;
+                  const Wide<T> expected = alpha * sum + prior;
+                  const Wide<T> bound = (k + 4) * eps * (magnitude + std::fabs(prior));
+                  wrong += !(std::fabs(got - expected) <= bound);
+                }
+              }
+              CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : " column-major A") << (edge ? " edge kernel" : "") << " k " << k << " mr "
+                                            << mr << " nr " << nr << " ldb " << ldb << " beta " << beta << ": " << wrong
+                                            << " wrong elements (in the tile or around it)");
             }
-            CHECK(wrong == 0, kernel.name << (rowMajor ? " row-major A" : " column-major A") << (edge ? " edge kernel" : "") << " k " << k << " mr "
-                                          << mr << " nr " << nr << " beta " << beta << ": " << wrong
-                                          << " wrong elements (in the tile or around it)");
           }
         }
       }

@@ -15,14 +15,15 @@ namespace pk::gemm {
 //   a  k steps of MR values of op(A): element (i, p) at a[p·lda + i] (column-major: a packed sliver,
 //      lda = MR, zero-padded past mr rows; or op(A) = A stored transposed). The row-major variant
 //      reads a[i·lda + p] (op(A) = A, unpacked) and reads all MR rows: call it with mr == MR only.
-//   b  k steps of NR values: row p of an NR-column sliver of op(B), zero-padded past nr columns;
-//      b is aligned to 64 bytes or to NR·sizeof(T), whichever is smaller.
+//   b  k steps of NR values, ldb apart: row p of an NR-column sliver of op(B), either packed (ldb =
+//      NR, zero-padded past nr columns) or B itself, row-major, read in place (ldb = B's row length;
+//      whole slivers only: nr == NR, as the kernel reads all NR columns).
 //   c  the tile's top-left element of C, ldc elements between rows.
 // It sets c[0:mr, 0:nr] = alpha·a·b + beta·c, and neither reads nor writes outside that part. When
 // beta == 0 it never reads c, so NaN or Inf already there cannot leak into the result.
 template <typename T>
-using MicroKernel = void (*)(size_t k, const T* a, size_t lda, const T* b, T* c, size_t ldc, T alpha, T beta,
-                             size_t mr, size_t nr);
+using MicroKernel = void (*)(size_t k, const T* a, size_t lda, const T* b, size_t ldb, T* c, size_t ldc, T alpha,
+                             T beta, size_t mr, size_t nr);
 
 template <typename T>
 struct GemmKernel {

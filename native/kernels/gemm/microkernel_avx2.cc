@@ -16,7 +16,6 @@ struct F32 {
   static constexpr size_t N = 8;
   static Reg zero() { return _mm256_setzero_ps(); }
   static Reg load(const T* p) { return _mm256_loadu_ps(p); }
-  static Reg loadAligned(const T* p) { return _mm256_load_ps(p); }
   static void store(T* p, Reg r) { _mm256_storeu_ps(p, r); }
   static Reg broadcast(T x) { return _mm256_set1_ps(x); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
@@ -29,7 +28,6 @@ struct F64 {
   static constexpr size_t N = 4;
   static Reg zero() { return _mm256_setzero_pd(); }
   static Reg load(const T* p) { return _mm256_loadu_pd(p); }
-  static Reg loadAligned(const T* p) { return _mm256_load_pd(p); }
   static void store(T* p, Reg r) { _mm256_storeu_pd(p, r); }
   static Reg broadcast(T x) { return _mm256_set1_pd(x); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_pd(a, b); }

@@ -23,7 +23,6 @@ struct F32 {
   static constexpr size_t N = 16;
   static Reg zero() { return _mm512_setzero_ps(); }
   static Reg load(const T* p) { return _mm512_loadu_ps(p); }
-  static Reg loadAligned(const T* p) { return _mm512_load_ps(p); }
   static void store(T* p, Reg r) { _mm512_storeu_ps(p, r); }
   static Reg broadcast(T x) { return _mm512_set1_ps(x); }
   static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
@@ -36,7 +35,6 @@ struct F64 {
   static constexpr size_t N = 8;
   static Reg zero() { return _mm512_setzero_pd(); }
   static Reg load(const T* p) { return _mm512_loadu_pd(p); }
-  static Reg loadAligned(const T* p) { return _mm512_load_pd(p); }
   static void store(T* p, Reg r) { _mm512_storeu_pd(p, r); }
   static Reg broadcast(T x) { return _mm512_set1_pd(x); }
   static Reg mul(Reg a, Reg b) { return _mm512_mul_pd(a, b); }

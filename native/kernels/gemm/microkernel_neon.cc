@@ -17,7 +17,6 @@ struct F32 {
   static constexpr size_t N = 4;
   static Reg zero() { return vdupq_n_f32(0); }
   static Reg load(const T* p) { return vld1q_f32(p); }
-  static Reg loadAligned(const T* p) { return vld1q_f32(p); }
   static void store(T* p, Reg r) { vst1q_f32(p, r); }
   static Reg broadcast(T x) { return vdupq_n_f32(x); }
   static Reg mul(Reg a, Reg b) { return vmulq_f32(a, b); }
@@ -30,7 +29,6 @@ struct F64 {
   static constexpr size_t N = 2;
   static Reg zero() { return vdupq_n_f64(0); }
   static Reg load(const T* p) { return vld1q_f64(p); }
-  static Reg loadAligned(const T* p) { return vld1q_f64(p); }
   static void store(T* p, Reg r) { vst1q_f64(p, r); }
   static Reg broadcast(T x) { return vdupq_n_f64(x); }
   static Reg mul(Reg a, Reg b) { return vmulq_f64(a, b); }

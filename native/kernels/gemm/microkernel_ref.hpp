@@ -10,12 +10,12 @@
 namespace pk::gemm {
 
 template <typename T, size_t MR, size_t NR, bool kRowMajorA>
-void gemmRefKernel(size_t k, const T* __restrict a, size_t lda, const T* __restrict b, T* __restrict c, size_t ldc,
-                   T alpha, T beta, size_t mr, size_t nr) {
+void gemmRefKernel(size_t k, const T* __restrict a, size_t lda, const T* __restrict b, size_t ldb, T* __restrict c,
+                   size_t ldc, T alpha, T beta, size_t mr, size_t nr) {
   // Constant trip counts let the compiler unroll i and j fully and keep ab in registers.
   const size_t aRowStep = kRowMajorA ? lda : 1, aColStep = kRowMajorA ? 1 : lda;
   T ab[MR][NR] = {};
-  for (size_t p = 0; p < k; ++p, a += aColStep, b += NR) {
+  for (size_t p = 0; p < k; ++p, a += aColStep, b += ldb) {
     for (size_t i = 0; i < MR; ++i) {
       for (size_t j = 0; j < NR; ++j) ab[i][j] += a[i * aRowStep] * b[j];
     }

@@ -5,7 +5,6 @@
 //   T, Reg, N               element type, register type, elements per register
 //   zero()                  a register of zeros
 //   load(p), store(p, r)    unaligned load and store
-//   loadAligned(p)          a load from an address aligned to sizeof(Reg)
 //   broadcast(x)            every lane x
 //   mul(a, b), fma(a, b, c) a·b and a·b + c (fused), lane-wise
 //
@@ -23,12 +22,12 @@
 namespace pk::gemm::simd {
 
 // One MR×NR tile of C (NR = NV·N) under the contract of gemm_kernels.hpp: MR·NV accumulators
-// stay in registers for the whole k loop; each step loads NV registers of packed B (aligned: every
-// sliver of the panel starts on a multiple of NR·sizeof(T)), broadcasts MR values of A and issues
+// stay in registers for the whole k loop; each step loads NV registers of B (a packed sliver, or a
+// row of B in place), broadcasts MR values of A and issues
 // MR·NV independent FMAs, more than the FMA latency times the FMA units, so the units never wait.
 // A is read column-major (kRowMajorA false: packed slivers, lda = MR) or row-major (unpacked A).
 template <class V, size_t MR, size_t NV, bool kRowMajorA>
-void kernel(size_t k, const typename V::T* __restrict a, size_t lda, const typename V::T* __restrict b,
+void kernel(size_t k, const typename V::T* __restrict a, size_t lda, const typename V::T* __restrict b, size_t ldb,
             typename V::T* __restrict c, size_t ldc, typename V::T alpha, typename V::T beta, size_t mr, size_t nr) {
   using T = typename V::T;
   using Reg = typename V::Reg;
@@ -49,10 +48,10 @@ void kernel(size_t k, const typename V::T* __restrict a, size_t lda, const typen
   }
 
   const size_t aRowStep = kRowMajorA ? lda : 1, aColStep = kRowMajorA ? 1 : lda;
-  for (size_t p = 0; p < k; ++p, a += aColStep, b += NR) {
+  for (size_t p = 0; p < k; ++p, a += aColStep, b += ldb) {
     Reg bv[NV];
 #pragma GCC unroll 8
-    for (size_t j = 0; j < NV; ++j) bv[j] = V::loadAligned(b + j * N);
+    for (size_t j = 0; j < NV; ++j) bv[j] = V::load(b + j * N);
 #pragma GCC unroll 32
     for (size_t i = 0; i < MR; ++i) {
       const Reg ai = V::broadcast(a[i * aRowStep]);
