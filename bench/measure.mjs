@@ -16,6 +16,7 @@ import { Bench } from 'tinybench';
 const BATCH_BELOW_MS = 0.05;
 const BATCH_TARGET_MS = 1;
 const MAX_BATCH = 100000;
+const ESTIMATE_MS = 20;
 
 export async function measure(impl, policy, check) {
   const gc = globalThis.gc ?? (() => {});
@@ -39,17 +40,22 @@ export async function measure(impl, policy, check) {
   // takes 0.9 µs each.
   let batch = 1;
   let sampleMs = firstMs;
-  // The first call is no guide (it includes compilation and first touches), and on a shared machine
-  // any one timing can include a preemption or a GC (a CI run once timed 5 µs calls as unbatchable):
-  // the estimate is the fastest of up to three rounds of ten calls, stopping as soon as a round is
-  // clearly short or clearly long, and never tried for a first call that took 5 ms or more.
+  // The first calls are no guide (they include compilation: the ten after the first took 15-40 µs
+  // each for an 8³ multiply, which runs in 0.4 µs once warm), and on a shared machine any one timing
+  // can include a preemption or a GC: the estimate is the fastest round of calls over ESTIMATE_MS of
+  // rounds, each sized from the best estimate so far to last about BATCH_TARGET_MS, which warms the
+  // call up. (One round of ten made batches of 26-69 calls there, samples of ~20 µs each right after
+  // a forced GC, which timed the caches the GC left cold more than the call.) Never tried for a
+  // first call of 5 ms or more.
   if (impl.repeatable && firstMs < 100 * BATCH_BELOW_MS) {
     let perCallMs = Infinity;
-    for (let round = 0; round < 3; round++) {
+    for (let spentMs = 0, count = 10; spentMs < ESTIMATE_MS;) {
       const t1 = performance.now();
-      for (let i = 0; i < 10; i++) impl.run();
-      perCallMs = Math.min(perCallMs, Math.max((performance.now() - t1) / 10, 1e-6));
-      if (perCallMs < BATCH_BELOW_MS || perCallMs > 4 * BATCH_BELOW_MS) break;
+      for (let i = 0; i < count; i++) impl.run();
+      const roundMs = performance.now() - t1;
+      spentMs += roundMs;
+      perCallMs = Math.min(perCallMs, Math.max(roundMs / count, 1e-6));
+      count = Math.min(MAX_BATCH, Math.max(10, Math.ceil(BATCH_TARGET_MS / perCallMs)));
     }
     if (perCallMs < BATCH_BELOW_MS) {
       batch = Math.min(MAX_BATCH, Math.ceil(BATCH_TARGET_MS / perCallMs));

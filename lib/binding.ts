@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 /** The addon's exports: thin entry points over the C++ kernels (see native/binding/). */
 export interface NativeBinding {
-  /** params: [m, n, k, transA (0|1), transB (0|1), alpha, beta, threads] — one array rather than eight
-   * arguments, because each argument costs a Node-API call, and an 8×8 multiply costs less than them. */
+  /** params: [m, n, k, transA (0|1), transB (0|1), alpha, beta, threads, bytes per element of a, b
+   * and out (4 or 8)] — one array rather than nine arguments, because each argument costs a Node-API
+   * call, and an 8×8 multiply costs less than them. */
   matmul(
     a: ArrayBufferView, b: ArrayBufferView, out: ArrayBufferView, params: Float64Array,
     cancelFlag: Int32Array | undefined, async: boolean,

@@ -85,6 +85,11 @@ export function currentSettings(): Settings {
   return { ...settings };
 }
 
+/** The settings in force, not copied: for reading on every call. */
+export function liveSettings(): Readonly<Settings> {
+  return settings;
+}
+
 export function updateSettings(next: { backend?: BackendName; threads?: number }): Settings {
   if (next.backend !== undefined) backendFor(next.backend, 'options.backend');
   if (next.backend !== undefined) settings.backend = next.backend;

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { matmul, matmulSync } from '../dist/index.js';
+import { loadNative } from '../dist/binding.js';
 import {
   makeRng, seedOf, randomMatrix, refMatmul, assertMatClose, assertMatAgree, bytesOf,
   assertBytesEqual, snapshotBuffer, errorNaming, DIST_URL,
@@ -335,4 +336,44 @@ describe('matmul on every SIMD path (PARALLEL_KERNELS_SIMD, one child process ea
       assert.deepEqual(result.failures, []);
     });
   }
+});
+
+describe('the addon\'s matmul entry point, called directly', () => {
+  // The public API checks every argument first; the addon's own checks are what keeps a wrong call
+  // from reading or writing out of bounds. It takes the arrays' element type as stated in params[8]
+  // and checks only that the elements, at that size, lie inside each array's buffer.
+  const binding = loadNative().binding;
+  const params = (m, n, k, bytes) => new Float64Array([m, n, k, 0, 0, 1, 0, 1, bytes]);
+  const call = (a, b, out, p) => binding.matmul(a, b, out, p, undefined, false);
+
+  it('multiplies when the stated type is right, plain and SharedArrayBuffer-backed', { skip: !binding && 'no addon' }, () => {
+    for (const ctor of FLOATS) {
+      for (const shared of [false, true]) {
+        const make = (values) => {
+          const array = shared ? new ctor(new SharedArrayBuffer(values.length * ctor.BYTES_PER_ELEMENT)) : new ctor(values.length);
+          array.set(values);
+          return array;
+        };
+        const a = make([1, 2, 3, 4, 5, 6]), b = make([1, 0, 0, 1, 1, 1]), out = make([0, 0, 0, 0]);
+        call(a, b, out, params(2, 2, 3, ctor.BYTES_PER_ELEMENT));
+        assert.deepEqual([...out], [4, 5, 10, 11], `${ctor.name}${shared ? ' on a SharedArrayBuffer' : ''}`);
+      }
+    }
+  });
+
+  it('a false element type cannot reach past a buffer: RangeError, or TypeError on a SharedArrayBuffer', { skip: !binding && 'no addon' }, () => {
+    // 16 floats are 64 bytes, which as doubles would need 128.
+    const a = new Float32Array(16), b = new Float32Array(16), out = new Float32Array(16);
+    assert.throws(() => call(a, b, out, params(4, 4, 4, 8)), RangeError);
+    // A view at the end of a larger buffer: its 4 floats as doubles would run 16 bytes past the end.
+    const tail = new Float32Array(new ArrayBuffer(64), 48, 4);
+    assert.throws(() => call(tail, tail.slice(), tail.slice(), params(2, 2, 2, 8)), RangeError);
+    const shared = new Float32Array(new SharedArrayBuffer(64));
+    assert.throws(() => call(shared, shared, new Float32Array(16), params(4, 4, 4, 8)), TypeError);
+    assert.throws(() => call(a, b, out, params(4, 4, 4, 2)), RangeError);
+    assert.throws(() => call(a, b, out, new Float64Array(8)), TypeError);
+    assert.throws(() => call(a, b, new Float32Array(15), params(4, 4, 4, 4)), RangeError);
+    assert.throws(() => call(a, b, a, params(4, 4, 4, 4)), RangeError);
+    assert.deepEqual([...out], new Array(16).fill(0));
+  });
 });

@@ -3,6 +3,7 @@
 // to the addon's cancellation flag.
 import type { NativeBinding } from '../binding.js';
 import { AbortError } from '../errors.js';
+import { constructorOf } from '../validate.js';
 import type { ArgsortJob, Backend, MatmulJob, SortJob } from './backend.js';
 
 const ALGORITHM_CODES = { auto: 0, merge: 1, quick: 2, radix: 3 } as const;
@@ -28,11 +29,13 @@ async function cancellable(signal: AbortSignal | undefined, start: (flag: Int32A
 
 export function createNativeBackend(binding: NativeBinding): Backend {
   // Refilled by every call; the addon reads it before the call returns, so one array serves all.
-  const matmulParams = new Float64Array(8);
+  const matmulParams = new Float64Array(9);
   const matmul = (job: MatmulJob, flag: Int32Array | undefined, async: boolean) => {
     const p = matmulParams;
     p[0] = job.m; p[1] = job.n; p[2] = job.k; p[3] = job.transA ? 1 : 0; p[4] = job.transB ? 1 : 0;
     p[5] = job.alpha; p[6] = job.beta; p[7] = job.threads;
+    // The arrays' element type, from the intrinsic tag (a forged BYTES_PER_ELEMENT cannot change it).
+    p[8] = (constructorOf(job.a) as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
     return binding.matmul(job.a, job.b, job.out, p, flag, async);
   };
   const sort = (job: SortJob, flag: Int32Array | undefined, async: boolean) =>

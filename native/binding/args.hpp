@@ -48,6 +48,38 @@ inline ArrayArg typedArrayArg(const Napi::CallbackInfo& info, size_t i, const ch
   return typedArrayArg(info[i], name);
 }
 
+// A TypedArray whose element type the caller states (one of the float types) rather than Node-API
+// finding it out: napi_get_typedarray_info asks V8 about one class at a time (Float64Array is the
+// ninth), which for the four arrays of a matmul call cost more than an 8×8 multiply. Memory safety
+// does not rest on the statement: the view's elements, at the stated size, must lie inside its
+// ArrayBuffer, so a false one can only give a wrong result, never an access out of bounds. A view
+// of a SharedArrayBuffer, whose size napi_get_arraybuffer_info does not tell, is asked its type.
+inline ArrayArg statedTypeArrayArg(Napi::Value jsValue, napi_typedarray_type stated, const char* name) {
+  Napi::Env env = jsValue.Env();
+  const size_t elementSize = stated == napi_float32_array ? 4 : 8;
+  ArrayArg arg{stated, nullptr, 0, 0};
+  napi_value buffer;
+  size_t byteOffset = 0;
+  if (napi_get_typedarray_info(env, jsValue, nullptr, &arg.length, &arg.data, &buffer, &byteOffset) != napi_ok) {
+    throw Napi::TypeError::New(env, std::string("Expected a TypedArray for ") + name);
+  }
+  void* bufferData = nullptr;
+  size_t bufferBytes = 0;
+  if (napi_get_arraybuffer_info(env, buffer, &bufferData, &bufferBytes) != napi_ok) {
+    const ArrayArg typed = typedArrayArg(jsValue, name);
+    if (typed.type != stated) throw Napi::TypeError::New(env, std::string("Unexpected element type for ") + name);
+    return typed;
+  }
+  if (byteOffset > bufferBytes || arg.length > (bufferBytes - byteOffset) / elementSize) {
+    throw Napi::RangeError::New(env, std::string("The elements of ") + name + " do not fit its buffer");
+  }
+  arg.byteLength = arg.length * elementSize;
+  if (arg.length > 0 && arg.data == nullptr) {
+    throw Napi::TypeError::New(env, std::string("The buffer of ") + name + " is detached");
+  }
+  return arg;
+}
+
 // A non-negative integer that fits in size_t (sizes arrive as JS numbers).
 inline size_t sizeValue(Napi::Env env, double v, const char* name) {
   if (!(v >= 0) || v != std::floor(v) || v > 9007199254740991.0) {

@@ -1,7 +1,8 @@
 // matmul(a, b, out, params, cancelFlag, async)
 //   a, b, out: all Float32Array or all Float64Array, out = alpha·op(a)·op(b) + beta·out (m×n).
-//   params: a Float64Array [m, n, k, transA, transB, alpha, beta, threads]: one argument instead of
-//   eight, because every argument costs Node-API calls, and they cost more than an 8×8 multiply.
+//   params: a Float64Array [m, n, k, transA, transB, alpha, beta, threads, elementBytes]: one
+//   argument instead of nine, because every argument costs Node-API calls, and they cost more than
+//   an 8×8 multiply. elementBytes (4 or 8) states the arrays' type (args.hpp: statedTypeArrayArg).
 //   cancelFlag: undefined or an Int32Array whose first element the JS side sets to cancel.
 //   Returns undefined (sync) or a Promise of undefined (async).
 #include "binding/entry_points.hpp"
@@ -37,23 +38,21 @@ gemm::GemmJob<T> gemmJob(const ArrayArg& a, const ArrayArg& b, const ArrayArg& o
 
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ArrayArg a = typedArrayArg(info, 0, "a"), b = typedArrayArg(info, 1, "b"), out = typedArrayArg(info, 2, "out");
-  ArrayArg paramsArg = typedArrayArg(info, 3, "params");
-  if (paramsArg.type != napi_float64_array || paramsArg.length != 8) {
-    throw Napi::TypeError::New(env, "Expected a Float64Array of length 8 for params");
-  }
+  ArrayArg paramsArg = statedTypeArrayArg(info[3], napi_float64_array, "params");
+  if (paramsArg.length != 9) throw Napi::TypeError::New(env, "Expected a Float64Array of length 9 for params");
   // Copied out first: the array is the caller's and only read here.
-  double params[8];
+  double params[9];
   std::memcpy(params, paramsArg.data, sizeof params);
+  if (params[8] != 4 && params[8] != 8) throw Napi::RangeError::New(env, "Expected 4 or 8 bytes per element");
+  const napi_typedarray_type type = params[8] == 4 ? napi_float32_array : napi_float64_array;
+  ArrayArg a = statedTypeArrayArg(info[0], type, "a"), b = statedTypeArrayArg(info[1], type, "b"),
+           out = statedTypeArrayArg(info[2], type, "out");
   size_t m = sizeValue(env, params[0], "m"), n = sizeValue(env, params[1], "n"), k = sizeValue(env, params[2], "k");
   bool transA = params[3] != 0, transB = params[4] != 0;
   double alpha = params[5], beta = params[6];
   unsigned threads = threadsValue(env, params[7]);
   bool async = boolArg(info, 5);
 
-  if (a.type != b.type || a.type != out.type || (a.type != napi_float32_array && a.type != napi_float64_array)) {
-    throw Napi::TypeError::New(env, "a, b and out must all be Float32Array or all Float64Array");
-  }
   // Products cannot overflow: each equals an existing array's length only if it is that small.
   auto product = [](size_t x, size_t y) { return y && x > SIZE_MAX / y ? SIZE_MAX : x * y; };
   if (a.length != product(m, k) || b.length != product(k, n) || out.length != product(m, n)) {

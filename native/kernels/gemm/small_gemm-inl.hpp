@@ -70,6 +70,20 @@ void rowsNarrow(const GemmJob<typename V::T>& job, View<V, typename V::T> a, con
     }
   }
   const size_t n = job.n;
+  if (n == W) {
+    // Whole registers: scaled and stored as they are (beta == 0 never reads C).
+    const Reg alpha = V::broadcast(job.alpha), beta = V::broadcast(job.beta);
+#pragma GCC unroll 8
+    for (size_t r = 0; r < kRows; ++r) {
+      T* ci = job.c + (i0 + r) * n;
+#pragma GCC unroll 8
+      for (size_t j = 0; j < NV; ++j) {
+        const Reg scaled = V::fma(alpha, acc[r][j], V::zero());
+        V::store(ci + j * V::N, job.beta == T(0) ? scaled : V::fma(beta, V::load(ci + j * V::N), scaled));
+      }
+    }
+    return;
+  }
 #pragma GCC unroll 8
   for (size_t r = 0; r < kRows; ++r) {
     alignas(64) T sums[W];
