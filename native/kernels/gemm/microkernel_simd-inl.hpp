@@ -104,8 +104,9 @@ void kernel(size_t k, const typename V::T* __restrict a, size_t lda, const typen
   }
 }
 
-// The table entry of the kernels for one element type and its block sizes.
-template <class V, BlockSizes kBlocks>
+// The table entry of the kernels for one element type and its block sizes; H, half-width traits
+// for the small path (small_gemm-inl.hpp), where the instruction set has them.
+template <class V, BlockSizes kBlocks, class H = V>
 constexpr GemmKernel<typename V::T> entry(const char* name) {
   static_assert(kBlocks.nr % V::N == 0, "NR is a whole number of registers");
   static_assert(kBlocks.mrEdge > 0, "every SIMD table has an edge kernel");
@@ -115,7 +116,7 @@ constexpr GemmKernel<typename V::T> entry(const char* name) {
           kernel<V, MR, NV, true>,
           kernel<V, kBlocks.mrEdge, NV, false>,
           kernel<V, kBlocks.mrEdge, NV, true>,
-          small::gemm<V>,
+          small::gemm<V, H>,
           name};
 }
 
