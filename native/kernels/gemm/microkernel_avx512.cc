@@ -13,6 +13,7 @@
 #include "kernels/gemm/block_sizes.hpp"
 #include "kernels/gemm/gemm_kernels.hpp"
 #include "kernels/gemm/microkernel_simd-inl.hpp"
+#include "kernels/gemm/traits_ymm-inl.hpp"
 
 namespace pk::gemm {
 namespace {
@@ -41,32 +42,9 @@ struct F64 {
   static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_pd(a, b, c); }
 };
 
-// 256-bit registers, for the small path's narrow products (simd::entry's H).
-struct F32x8 {
-  using T = float;
-  using Reg = __m256;
-  static constexpr size_t N = 8;
-  static Reg zero() { return _mm256_setzero_ps(); }
-  static Reg load(const T* p) { return _mm256_loadu_ps(p); }
-  static void store(T* p, Reg r) { _mm256_storeu_ps(p, r); }
-  static Reg broadcast(T x) { return _mm256_set1_ps(x); }
-  static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
-};
-
-struct F64x4 {
-  using T = double;
-  using Reg = __m256d;
-  static constexpr size_t N = 4;
-  static Reg zero() { return _mm256_setzero_pd(); }
-  static Reg load(const T* p) { return _mm256_loadu_pd(p); }
-  static void store(T* p, Reg r) { _mm256_storeu_pd(p, r); }
-  static Reg broadcast(T x) { return _mm256_set1_pd(x); }
-  static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_pd(a, b, c); }
-};
-
 constexpr GemmKernelTable kAvx512{
-    simd::entry<F32, kAvx512Blocks.f32, F32x8>("avx512 f32"),
-    simd::entry<F64, kAvx512Blocks.f64, F64x4>("avx512 f64"),
+    simd::entry<F32, kAvx512Blocks.f32, YmmF32>("avx512 f32"),  // ymm for the narrow small products
+    simd::entry<F64, kAvx512Blocks.f64, YmmF64>("avx512 f64"),
 };
 
 }  // namespace
