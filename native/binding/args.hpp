@@ -22,6 +22,12 @@ struct ArrayArg {
   size_t byteLength;
 };
 
+inline void checkAttached(Napi::Env env, const ArrayArg& arg, const char* name) {
+  if (arg.length > 0 && arg.data == nullptr) {
+    throw Napi::TypeError::New(env, std::string("The buffer of ") + name + " is detached");
+  }
+}
+
 inline ArrayArg typedArrayArg(Napi::Value jsValue, const char* name) {
   Napi::Env env = jsValue.Env();
   ArrayArg arg{};
@@ -38,9 +44,7 @@ inline ArrayArg typedArrayArg(Napi::Value jsValue, const char* name) {
     default: break;
   }
   arg.byteLength = arg.length * elementSize;
-  if (arg.length > 0 && arg.data == nullptr) {
-    throw Napi::TypeError::New(env, std::string("The buffer of ") + name + " is detached");
-  }
+  checkAttached(env, arg, name);
   return arg;
 }
 
@@ -74,9 +78,7 @@ inline ArrayArg statedTypeArrayArg(Napi::Value jsValue, napi_typedarray_type sta
     throw Napi::RangeError::New(env, std::string("The elements of ") + name + " do not fit its buffer");
   }
   arg.byteLength = arg.length * elementSize;
-  if (arg.length > 0 && arg.data == nullptr) {
-    throw Napi::TypeError::New(env, std::string("The buffer of ") + name + " is detached");
-  }
+  checkAttached(env, arg, name);
   return arg;
 }
 

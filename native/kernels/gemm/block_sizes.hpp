@@ -75,8 +75,8 @@ inline constexpr BlockSizesPerType kAvx2Blocks = {
 // takes one or two calls, 8 or 16 FMAs a step against the full tile's 24 (64³ has 4 such rows).
 // On a Zen 5 (family 26 model 2: 48 KiB L1d, 1 MiB L2, zmm FMAs on 512-bit units, measured FMA peak
 // ~226 GFLOP/s f32 per core that day), one thread, f32, 2026-12-06: KC 256 and 384, MC 96, 192 and
-// 240 all came within ±6% of this table at 256³, 512³, 1024³ and 4096×256×4096 (taking turns in one
-// process; the noise), so one table serves both generations.
+// 240 all came within ±6% of this table at 256³, 512³, 1024³ and 4096×256×4096 (a throwaway harness,
+// not in the repository, taking turns in one process; the noise), so one table serves both.
 inline constexpr BlockSizesPerType kAvx512Blocks = {
     //  mr  nr   mc   kc    nc  mrEdge
     {   12, 32, 120, 512, 4096, 4},  // f32

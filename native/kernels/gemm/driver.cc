@@ -147,8 +147,9 @@ void gemmBlocked(const GemmJob<T>& job, T* c, const GemmKernel<T>& kernel, const
   const bool packingA = n > kUnpackedAMaxSlivers * NR;
   // A small B stays in cache whether packed or not, and packing it cost ~9% of a 64³ f32 multiply:
   // when it is not transposed, the kernels read its whole slivers in place, and only a partial last
-  // sliver is packed. (Zen 5, one thread, against packing: f32 64³ 0.79 -> 0.96x OpenBLAS, f64 96³
-  // 0.70 -> 0.89x; a bound of 4 MiB instead of 256 KiB gained nothing from 192³ to 512³.)
+  // sliver is packed. (Zen 5, one thread, a throwaway A/B harness against packing: f32 64³ 0.79 ->
+  // 0.96x OpenBLAS, f64 96³ 0.70 -> 0.89x; a bound of 4 MiB instead of 256 KiB gained nothing from
+  // 192³ to 512³. pk_gemm_bench shows the 64³ figures.)
   const bool bInPlace = !job.transB && k * n * sizeof(T) <= kInPlaceBMaxBytes;
 
   // One panel of B shared by all threads, then one block of A per thread, each starting on a cache
