@@ -377,3 +377,38 @@ describe('the addon\'s matmul entry point, called directly', () => {
     assert.deepEqual([...out], new Array(16).fill(0));
   });
 });
+
+describe('out on the memory of a through another SharedArrayBuffer object', () => {
+  // A SharedArrayBuffer posted through a port arrives as another object over the same memory, so the
+  // check in TypeScript (same buffer object, intersecting byte ranges) cannot see the overlap; the
+  // addon compares addresses. A sync call on the addon relies on that comparison alone.
+  const native = loadNative().binding !== undefined;
+  const twinOf = (sab) => new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port2.once('message', (twin) => {
+      port1.close();
+      resolve(twin);
+    });
+    port1.postMessage(sab);
+  });
+
+  it('the native backend names options.out, sync and async, and leaves a, b and out untouched', { skip: !native && 'no addon' }, async () => {
+    for (const ctor of FLOATS) {
+      const bpe = ctor.BYTES_PER_ELEMENT;
+      const sab = new SharedArrayBuffer(16 * bpe);
+      const twin = await twinOf(sab);
+      assert.notEqual(twin, sab);
+      const a = new ctor(sab, 1 * bpe, 6);
+      a.set([1, 2, 3, 4, 5, 6]);
+      const b = new ctor([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+      const out = new ctor(twin, 5 * bpe, 8);  // a's last two elements are out's first
+      const before = [...new ctor(sab)], bBefore = [...b];
+      const opts = { m: 2, k: 3, n: 4, out, backend: 'native' };
+      const check = errorNaming(RangeError, 'options.out');
+      assert.throws(() => matmulSync(a, b, opts), check, ctor.name);
+      await assert.rejects(matmul(a, b, opts), check, ctor.name);
+      assert.deepEqual([...new ctor(sab)], before, `${ctor.name}: a and out untouched`);
+      assert.deepEqual([...b], bBefore, `${ctor.name}: b untouched`);
+    }
+  });
+});

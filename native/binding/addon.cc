@@ -25,12 +25,12 @@ unsigned defaultThreads() {
   return hw ? hw : 1;
 }
 
+}  // namespace
+
 Napi::Error errorWithCode(Napi::Env env, Napi::Error error, const char* code) {
   error.Set("code", Napi::String::New(env, code));
   return error;
 }
-
-}  // namespace
 
 ThreadPool& Addon::pool(unsigned atLeast) {
   std::lock_guard<std::mutex> lock(gPoolMu);

@@ -73,4 +73,7 @@ class Addon {
 
 Addon& addonOf(Napi::Env env);
 
+// `error` with its `code` property set: the TypeScript layer tells the addon's errors apart by it.
+Napi::Error errorWithCode(Napi::Env env, Napi::Error error, const char* code);
+
 }  // namespace pk::binding

@@ -58,7 +58,10 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   if (a.length != product(m, k) || b.length != product(k, n) || out.length != product(m, n)) {
     throw Napi::RangeError::New(env, "array lengths do not match m, n and k");
   }
-  if (overlaps(out, a) || overlaps(out, b)) throw Napi::RangeError::New(env, "out overlaps a or b");
+  // A sync call's only overlap check (lib/index.ts relies on it and turns the code into its message).
+  if (overlaps(out, a) || overlaps(out, b)) {
+    throw errorWithCode(env, Napi::RangeError::New(env, "out overlaps a or b"), "ERR_PK_OVERLAP");
+  }
 
   // Only a call that can be aborted needs C kept intact until the end (at the cost of a copy).
   const bool preserveOut = async && info[4].IsTypedArray();
