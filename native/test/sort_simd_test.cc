@@ -3,7 +3,8 @@
 // cover, the partition at every length past its vector thresholds, at extreme bounds and over every
 // lane mask, and whole quicksorts on 1 and 2 threads over the distributions that stress pivots (the
 // median-of-3 killer included), each against std::sort; the mapped partitions of every element type
-// and the quicksort that starts from them, against keys.hpp's maps. And the dispatch: each target resolves to its
+// and the quicksort that starts from them, against keys.hpp's maps; the pair scans of the presorted
+// check, against a plain loop. And the dispatch: each target resolves to its
 // own table, so a SIMD path cannot silently fall back to the scalar table.
 #include <algorithm>
 #include <bit>
@@ -367,6 +368,68 @@ TEST("sort simd: quicksort from mapped values on every path, 1 and 2 threads, ad
     checkQuickSortMapped<int32_t>(path, pools);
     checkQuickSortMapped<double>(path, pools);
     checkQuickSortMapped<uint64_t>(path, pools);
+  }
+}
+
+// The pair scan of every path against a plain loop over keys.hpp's maps, on ordered keys given one
+// odd step (a fall, a rise or an equal pair) at every position, so that each kind of step is seen
+// alone in every lane and in the scalar tail; and on random and special values.
+template <class T>
+void checkPairScan(const Path& path) {
+  using K = KeyOf<T>;
+  std::mt19937_64 rng(23);
+  const std::vector<T> specials = pk::sort::test::specialValues<T>();
+  for (bool descending : {false, true}) {
+    const PairScan<T> scan = pairScanOf<T>(*path.table, descending);
+    const auto key = [&](T x) { return descending ? toKey<T, true>(x) : toKey<T, false>(x); };
+    const auto value = [&](K k) { return descending ? fromKey<T, true>(k) : fromKey<T, false>(k); };
+    const auto check = [&](const std::vector<T>& values, const char* what) {
+      unsigned expected = 0;
+      for (size_t i = 0; i + 1 < values.size(); ++i) {
+        const K here = key(values[i]), next = key(values[i + 1]);
+        expected |= next < here ? kFall : next > here ? kRise : kEqual;
+      }
+      const size_t pairs = values.empty() ? 0 : values.size() - 1;
+      CHECK(scan(values.data(), pairs) == expected,
+            where<K>(path, values.size(), "pair scan") << " " << what << " desc=" << descending);
+    };
+    for (size_t n = 0; n <= 80; ++n) {
+      // n distinct keys in ascending order (NaN's all-ones key left out: it stands for every NaN).
+      std::vector<K> keys(n);
+      for (K& k : keys) k = K(rng() % kAllOnes<T>);
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      if (keys.size() < n) continue;
+      std::vector<T> up(n), down(n);
+      for (size_t i = 0; i < n; ++i) up[i] = value(keys[i]), down[n - 1 - i] = up[i];
+      check(up, "ascending");
+      check(down, "descending");
+      for (size_t p = 0; p + 1 < n; ++p) {
+        std::vector<T> fall = up, equalUp = up, rise = down, equalDown = down;
+        std::swap(fall[p], fall[p + 1]);
+        equalUp[p + 1] = equalUp[p];
+        std::swap(rise[p], rise[p + 1]);
+        equalDown[p + 1] = equalDown[p];
+        check(fall, "one fall");
+        check(equalUp, "one equal pair among rises");
+        check(rise, "one rise");
+        check(equalDown, "one equal pair among falls");
+      }
+      std::vector<T> mixed(n);
+      for (T& x : mixed) x = rng() % 2 ? specials[rng() % specials.size()] : value(K(rng()));
+      check(mixed, "random and special values");
+    }
+  }
+}
+
+TEST("sort simd: pair scans of every path, every type and direction, one odd step anywhere") {
+  for (const Path& path : runnablePaths()) {
+    checkPairScan<float>(path);
+    checkPairScan<int32_t>(path);
+    checkPairScan<uint32_t>(path);
+    checkPairScan<double>(path);
+    checkPairScan<int64_t>(path);
+    checkPairScan<uint64_t>(path);
   }
 }
 

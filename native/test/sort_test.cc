@@ -23,6 +23,7 @@
 #include "kernels/sort/config.hpp"
 #include "kernels/sort/keys.hpp"
 #include "kernels/sort/merge.hpp"
+#include "kernels/sort/presorted.hpp"
 #include "kernels/sort/sort.hpp"
 #include "pool/thread_pool.hpp"
 #include "key_values.hpp"
@@ -100,15 +101,20 @@ std::vector<uint32_t> referenceArgsort(const std::vector<T>& values, bool descen
 
 // ---- Inputs ----
 
-enum class Dist { Uniform, Sorted, Reversed, AllEqual, FewDistinct, Skewed, OrganPipe, Sawtooth, Specials };
-const std::vector<Dist> kAllDists = {Dist::Uniform, Dist::Sorted,    Dist::Reversed, Dist::AllEqual, Dist::FewDistinct,
-                                     Dist::Skewed,  Dist::OrganPipe, Dist::Sawtooth, Dist::Specials};
+// Sorted and reversed input ends at the presorted check (presorted.hpp); the mostly sorted and mostly
+// reversed kinds take it past that check into the sorts, whose pivots they test as sorted input does.
+enum class Dist { Uniform, Sorted, Reversed, MostlySorted, MostlyReversed, AllEqual, FewDistinct, Skewed, OrganPipe, Sawtooth, Specials };
+const std::vector<Dist> kAllDists = {Dist::Uniform,     Dist::Sorted,   Dist::Reversed,    Dist::MostlySorted,
+                                     Dist::MostlyReversed, Dist::AllEqual, Dist::FewDistinct, Dist::Skewed,
+                                     Dist::OrganPipe,   Dist::Sawtooth, Dist::Specials};
 
 const char* distName(Dist dist) {
   switch (dist) {
     case Dist::Uniform: return "uniform";
     case Dist::Sorted: return "sorted";
     case Dist::Reversed: return "reversed";
+    case Dist::MostlySorted: return "mostly-sorted";
+    case Dist::MostlyReversed: return "mostly-reversed";
     case Dist::AllEqual: return "all-equal";
     case Dist::FewDistinct: return "few-distinct";
     case Dist::Skewed: return "skewed";
@@ -139,6 +145,14 @@ std::vector<T> generate(Dist dist, size_t n, uint64_t seed) {
       fillRandom();
       ascending(v.begin(), v.end());
       std::reverse(v.begin(), v.end());
+      break;
+    case Dist::MostlySorted:
+    case Dist::MostlyReversed:
+      // Sorted, then one swap per 64 elements (at least one) at random places.
+      fillRandom();
+      ascending(v.begin(), v.end());
+      if (dist == Dist::MostlyReversed) std::reverse(v.begin(), v.end());
+      for (size_t s = 0; s < n / 64 + 1 && n > 1; ++s) std::swap(v[rng() % n], v[rng() % n]);
       break;
     case Dist::AllEqual:
       std::fill(v.begin(), v.end(), randomValue<T>(rng));
@@ -332,6 +346,141 @@ TEST("sort: 1e6 elements") {
   checkSort<double>(ElementType::Float64, "float64", {1000000});
   checkArgsort<float>(ElementType::Float32, "float32", {1000000});
   checkArgsort<int64_t>(ElementType::BigInt64, "bigint64", {1000000});
+}
+
+// ---- Input already in order (presorted.hpp) ----
+
+// Ascending input is left as it is and strictly descending input reversed, so the check must never
+// take input with one pair out of order, or descending input with one pair of equal keys, for either:
+// each such pair is put at every position where the check changes hands (the probe's end, the blocks
+// of the threads) and at both ends. Both directions, and argsort, whose reversed indices would break
+// stability on equal keys.
+template <class T>
+void checkPresorted(ElementType type, const char* name) {
+  Pools pools(kMaxThreads);
+  std::vector<size_t> sizes = {2, 3, 256, 257, 258, 1000, 2 * Config::kMinPerThread + 3};
+  if (!kSanitized) sizes.insert(sizes.end(), {4 * Config::kMinPerThread + 77, 3 * Config::kBlock + 5});
+  for (size_t size : sizes) {
+    // Distinct values in ascending order (fewer than `size` for 8-bit types).
+    std::mt19937_64 rng(size);
+    std::vector<T> ascending(size);
+    for (T& x : ascending) x = randomValue<T>(rng);
+    std::sort(ascending.begin(), ascending.end(), [](T x, T y) { return jsBefore(x, y, false); });
+    ascending.erase(std::unique(ascending.begin(), ascending.end(), [](T x, T y) { return !jsBefore(x, y, false); }),
+                    ascending.end());
+    const size_t n = ascending.size();
+    if (n < 2) continue;
+    std::vector<T> descending(ascending.rbegin(), ascending.rend());
+
+    std::vector<std::pair<std::string, std::vector<T>>> inputs = {{"ascending", ascending}, {"descending", descending}};
+    for (size_t p : {size_t{0}, size_t{1}, size_t{255}, size_t{256}, size_t{257}, n / 4, n / 2, n - 2}) {
+      if (p + 1 >= n) continue;
+      std::vector<T> fall = ascending, equalRise = ascending, equalFall = descending;
+      std::swap(fall[p], fall[p + 1]);
+      equalRise[p + 1] = equalRise[p];  // still ascending
+      equalFall[p + 1] = equalFall[p];  // no longer strictly descending
+      const std::string at = " at " + std::to_string(p);
+      inputs.insert(inputs.end(), {{"one fall" + at, fall}, {"one equal pair, ascending" + at, equalRise},
+                                   {"one equal pair, descending" + at, equalFall}});
+    }
+    for (const auto& [inputName, input] : inputs) {
+      for (bool desc : {false, true}) {
+        const std::vector<T> expected = referenceSort(input, desc);
+        const std::vector<uint32_t> expectedOrder = referenceArgsort(input, desc);
+        for (unsigned threads = 1; threads <= kMaxThreads; ++threads) {
+          if (sameSplit(n, threads)) continue;
+          const auto where = [&] {
+            std::ostringstream os;
+            os << name << " n=" << n << " " << inputName << (desc ? " desc" : " asc") << " threads=" << threads;
+            return os.str();
+          };
+          Guarded<T> array(input);
+          sort({type, array.data(), n, Algorithm::Auto, desc}, pools.context(threads));
+          const size_t bad = firstDifference(array, expected);
+          CHECK(bad == n, where() << " index " << bad << ": got " << show(array[bad]) << ", expected " << show(expected[bad]));
+          CHECK(array.redZonesIntact(), where());
+          Guarded<T> keys(input);
+          Guarded<uint32_t> order(std::vector<uint32_t>(n, 0xDEADBEEF));
+          argsort({type, keys.data(), n, desc, order.data()}, pools.context(threads));
+          const size_t badIndex = firstDifference(order, expectedOrder);
+          CHECK(badIndex == n, where() << " argsort index " << badIndex << ": got " << order[badIndex] << ", expected "
+                                       << expectedOrder[badIndex]);
+          CHECK(order.redZonesIntact(), where());
+        }
+      }
+    }
+  }
+}
+
+TEST("sort: input in order, reversed, or out of order at one place") {
+  checkPresorted<int8_t>(ElementType::Int8, "int8");
+  checkPresorted<uint16_t>(ElementType::Uint16, "uint16");
+  checkPresorted<int32_t>(ElementType::Int32, "int32");
+  checkPresorted<float>(ElementType::Float32, "float32");
+  checkPresorted<double>(ElementType::Float64, "float64");
+  checkPresorted<int64_t>(ElementType::BigInt64, "bigint64");
+}
+
+// The check itself, its scan split over up to 4 threads from a few hundred pairs on: one odd step
+// at every position of ordered keys (every position where the scan changes hands among them), in
+// both directions and with either strictness of descent.
+TEST("sort: the presorted check finds one odd step anywhere, on 1 to 4 threads") {
+  Pools pools(kMaxThreads);
+  for (size_t n : {size_t{2}, size_t{3}, size_t{257}, size_t{258}, size_t{1000}, size_t{2500}}) {
+    std::vector<double> ascending(n);
+    for (size_t i = 0; i < n; ++i) ascending[i] = static_cast<double>(i) - 100.5;
+    const std::vector<double> descending(ascending.rbegin(), ascending.rend());
+    for (unsigned threads = 1; threads <= kMaxThreads; ++threads) {
+      const pk::ExecContext ctx = pools.context(threads);
+      const auto check = [&](const std::vector<double>& values, bool desc, bool strict, Presorted expected, const char* what,
+                             size_t at) {
+        const Presorted got = desc ? presortedOrder<double, true>(values.data(), n, strict, ctx, 64)
+                                   : presortedOrder<double, false>(values.data(), n, strict, ctx, 64);
+        CHECK(got == expected, "n=" << n << " threads=" << threads << " " << what << " at " << at << (desc ? " desc" : " asc")
+                                    << (strict ? " strict" : "") << ": got " << static_cast<int>(got));
+      };
+      for (bool strict : {false, true}) {
+        // In a descending sort the orders trade places.
+        check(ascending, false, strict, Presorted::Ascending, "ascending", 0);
+        check(descending, false, strict, Presorted::Descending, "descending", 0);
+        check(descending, true, strict, Presorted::Ascending, "descending", 0);
+        check(ascending, true, strict, Presorted::Descending, "ascending", 0);
+        for (size_t p = 0; p + 1 < n; ++p) {
+          std::vector<double> fall = ascending, rise = descending, equalUp = ascending, equalDown = descending;
+          std::swap(fall[p], fall[p + 1]);
+          std::swap(rise[p], rise[p + 1]);
+          equalUp[p + 1] = equalUp[p];
+          equalDown[p + 1] = equalDown[p];
+          check(fall, false, strict, n == 2 ? Presorted::Descending : Presorted::No, "one fall", p);
+          check(rise, false, strict, n == 2 ? Presorted::Ascending : Presorted::No, "one rise", p);
+          check(equalUp, false, strict, Presorted::Ascending, "one equal pair, ascending", p);
+          check(equalDown, false, strict, strict && n > 2 ? Presorted::No : n == 2 ? Presorted::Ascending : Presorted::Descending,
+                "one equal pair, descending", p);
+        }
+      }
+    }
+  }
+}
+
+// The check leaves input in order as it is, so that even a NaN keeps its sign and payload (a sort
+// writes the canonical quiet NaN back); in a descending sort NaN stays last, and so does -0 after +0.
+TEST("sort: input already in order is left bit for bit as it is") {
+  Pools pools(kMaxThreads);
+  using L = std::numeric_limits<double>;
+  const double payloadNaN = std::bit_cast<double>(uint64_t{0xFFF0000000000ABCu});
+  const std::vector<double> ascending = {-L::infinity(), -1.0, -0.0, 0.0, L::denorm_min(), 1.0, payloadNaN, L::quiet_NaN()};
+  const std::vector<double> descending = {L::max(), 2.0, 0.0, -0.0, -L::infinity(), payloadNaN, -L::quiet_NaN()};
+  for (unsigned threads = 1; threads <= kMaxThreads; ++threads) {
+    for (bool desc : {false, true}) {
+      // Long enough to be checked on every thread: the values repeated in order, runs of equal keys.
+      const std::vector<double>& pattern = desc ? descending : ascending;
+      std::vector<double> input;
+      for (double x : pattern) input.insert(input.end(), 4 * Config::kMinPerThread / pattern.size() + 1, x);
+      Guarded<double> array(input);
+      sort({ElementType::Float64, array.data(), input.size(), Algorithm::Auto, desc}, pools.context(threads));
+      CHECK(array.sameBytesAs(input) && array.redZonesIntact(), "threads=" << threads << (desc ? " desc" : " asc"));
+    }
+  }
 }
 
 // ---- The key maps alone ----

@@ -30,7 +30,8 @@ constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>,
                                    kScalarKeyKernels<uint64_t>,
                                    maps::floatKeyMaps<BaselineTag, float>(),
                                    maps::floatKeyMaps<BaselineTag, double>(),
-                                   maps::mappedPartitions<ScalarLane<uint32_t>, ScalarLane<uint64_t>>()};
+                                   maps::mappedPartitions<ScalarLane<uint32_t>, ScalarLane<uint64_t>>(),
+                                   maps::pairScans<BaselineTag>()};
 
 }  // namespace
 

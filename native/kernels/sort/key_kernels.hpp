@@ -17,6 +17,10 @@
 //   partitionInto  the keys of values of a 32- or 64-bit type, those < bound first, written to the
 //                  key buffer: one pass instead of a map and then a partition
 //
+// and the pair scan of presorted.hpp's check, over the caller's values of those types:
+//
+//   scanPairs      which steps (fall, rise, equal) the keys of adjacent values take
+//
 // The SIMD tables live in their own translation units (key_kernels_avx2.cc, key_kernels_avx512.cc,
 // compiled with their own flags, and key_kernels_neon.cc, arm64's baseline), all from one source
 // (key_kernels-inl.hpp, and key_maps-inl.hpp for the maps, which the scalar table shares).
@@ -58,7 +62,19 @@ using MappedPartitions = std::array<PartitionInto<T>, 2>;  // [descending]
 using MappedPartitionTable = std::tuple<MappedPartitions<float>, MappedPartitions<int32_t>, MappedPartitions<uint32_t>,
                                         MappedPartitions<double>, MappedPartitions<int64_t>, MappedPartitions<uint64_t>>;
 
-// The element types that have a mapped partition.
+// What the adjacent pairs of values[0, pairs] show in key order (keys.hpp, in one direction): the
+// PairSeen bits of the kinds of step found from each key to the next.
+enum PairSeen : unsigned { kFall = 1, kRise = 2, kEqual = 4 };
+template <class T>
+using PairScan = unsigned (*)(const T* values, size_t pairs);
+
+template <class T>
+using PairScans = std::array<PairScan<T>, 2>;  // [descending]
+
+using PairScanTable = std::tuple<PairScans<float>, PairScans<int32_t>, PairScans<uint32_t>, PairScans<double>,
+                                 PairScans<int64_t>, PairScans<uint64_t>>;
+
+// The element types that have a mapped partition and a pair scan in the tables.
 template <class T>
 concept HasMappedPartition = std::is_arithmetic_v<T> && (sizeof(T) == 4 || sizeof(T) == 8);
 
@@ -68,6 +84,7 @@ struct KeyKernelTable {
   std::array<FloatKeyMaps<float>, 2> f32;  // [descending]
   std::array<FloatKeyMaps<double>, 2> f64;
   MappedPartitionTable mapped;
+  PairScanTable scans;
 };
 
 // The table of the process's target (pk::cpu::simdTarget()).
@@ -113,6 +130,12 @@ const FloatKeyMaps<F>& floatKeyMapsOf(const KeyKernelTable& table, bool descendi
 template <HasMappedPartition T>
 PartitionInto<T> partitionIntoOf(const KeyKernelTable& table, bool descending) {
   return std::get<MappedPartitions<T>>(table.mapped)[descending];
+}
+
+// The pair scan of element type T in one direction.
+template <HasMappedPartition T>
+PairScan<T> pairScanOf(const KeyKernelTable& table, bool descending) {
+  return std::get<PairScans<T>>(table.scans)[descending];
 }
 
 }  // namespace pk::sort

@@ -1,5 +1,5 @@
 // The kernel tables' passes that apply keys.hpp's maps (key_kernels.hpp): the whole-array float maps,
-// in plain loops, and the mapped partitions. Each translation unit that includes this header compiles
+// in plain loops, the mapped partitions, and the pair scans. Each translation unit that includes this header compiles
 // them with its own target's flags, so the compiler vectorizes the loops for that target. That pays
 // while the array is in cache (Zen 3, AVX2, one thread, f64 at 1e4: ~110 -> ~129 M elements/s); at
 // 1e6 the passes are bound by memory.
@@ -85,6 +85,32 @@ constexpr MappedPartitionTable mappedPartitions() {
           {&partitionInto<T64, double, false>, &partitionInto<T64, double, true>},
           {&partitionInto<T64, int64_t, false>, &partitionInto<T64, int64_t, true>},
           {&partitionInto<T64, uint64_t, false>, &partitionInto<T64, uint64_t, true>}};
+}
+
+// The pair scan (key_kernels.hpp). Each key is mapped twice, as the later of one pair and the earlier
+// of the next, which keeps the loop free of a carried value so that it vectorizes: on AVX-512 it
+// checks 1e6 f64 in ~0.3 ms, where the x86-64 baseline's scalar loop takes ~1.9 (Zen 5).
+template <class Tag, class F, bool kDescending>
+unsigned scanPairs(const F* __restrict values, size_t pairs) {
+  unsigned fall = 0, rise = 0, equal = 0;
+  for (size_t i = 0; i < pairs; ++i) {
+    const KeyOf<F> here = toKey<F, kDescending>(values[i]), next = toKey<F, kDescending>(values[i + 1]);
+    fall |= next < here;
+    rise |= next > here;
+    equal |= next == here;
+  }
+  return (fall ? kFall : 0u) | (rise ? kRise : 0u) | (equal ? kEqual : 0u);
+}
+
+// A table's pair scans.
+template <class Tag>
+constexpr PairScanTable pairScans() {
+  return {{&scanPairs<Tag, float, false>, &scanPairs<Tag, float, true>},
+          {&scanPairs<Tag, int32_t, false>, &scanPairs<Tag, int32_t, true>},
+          {&scanPairs<Tag, uint32_t, false>, &scanPairs<Tag, uint32_t, true>},
+          {&scanPairs<Tag, double, false>, &scanPairs<Tag, double, true>},
+          {&scanPairs<Tag, int64_t, false>, &scanPairs<Tag, int64_t, true>},
+          {&scanPairs<Tag, uint64_t, false>, &scanPairs<Tag, uint64_t, true>}};
 }
 
 }  // namespace pk::sort::maps
