@@ -1,8 +1,8 @@
 // The kernel tables' passes that apply keys.hpp's maps (key_kernels.hpp): the whole-array float maps,
-// in plain loops, the mapped partitions, and the pair scans. Each translation unit that includes this header compiles
-// them with its own target's flags, so the compiler vectorizes the loops for that target. That pays
-// while the array is in cache (Zen 3, AVX2, one thread, f64 at 1e4: ~110 -> ~129 M elements/s); at
-// 1e6 the passes are bound by memory.
+// in plain loops, the mapped partitions, and the pair scans. Each translation unit that includes this
+// header compiles them with its own target's flags, so the compiler vectorizes the loops for that
+// target. That pays while the array is in cache (Zen 3, AVX2, one thread, f64 at 1e4: ~110 -> ~129 M
+// elements/s); at 1e6 the passes are bound by memory.
 //
 // Every template takes a Tag (or traits) type local to the including translation unit, so no
 // instantiation is shared (ODR-merged) between units compiled for different instruction sets.

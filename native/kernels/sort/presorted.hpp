@@ -11,7 +11,8 @@
 //
 // On other input the pass stops within the first kProbe pairs on the calling thread, which on
 // shuffled data finds steps both ways; only input that still looks ordered there is scanned in full,
-// on all the threads, each of which stops once the threads together have seen steps both ways.
+// on several threads once it is long enough, each of which stops once the threads together have seen
+// steps both ways.
 #pragma once
 
 #include <algorithm>
