@@ -350,11 +350,10 @@ TEST("sort: 1e6 elements") {
 
 // ---- Input already in order (presorted.hpp) ----
 
-// Ascending input is left as it is and strictly descending input reversed, so the check must never
-// take input with one pair out of order, or descending input with one pair of equal keys, for either:
-// each such pair is put at every position where the check changes hands (the probe's end, the blocks
-// of the threads) and at both ends. Both directions, and argsort, whose reversed indices would break
-// stability on equal keys.
+// Input in order is left as it is and input in reverse order reversed, so no input with one pair out
+// of order may pass for either; and argsort, whose reversed indices would put equal keys out of index
+// order, must sort descending input with one pair of equal keys, which sort may reverse. Each odd
+// pair goes at both ends, around the end of the check's first probe, and inside; both directions.
 template <class T>
 void checkPresorted(ElementType type, const char* name) {
   Pools pools(kMaxThreads);
