@@ -1,6 +1,6 @@
 // The public API. Every function validates its arguments here, once, then hands a complete job to
 // the chosen backend. The async forms never throw: a bad argument rejects the returned Promise.
-import type { Backend, BackendName, MatmulJob } from './backends/backend.js';
+import type { ArgsortJob, Backend, BackendName, MatmulJob } from './backends/backend.js';
 import {
   availableBackends, backendFor, currentSettings, liveSettings, nativeInfo, updateSettings, type NativeInfo, type Settings,
 } from './config.js';
@@ -53,13 +53,15 @@ export interface SortOptions extends CallOptions {
 export interface ArgsortOptions extends CallOptions {
   /** Largest first; NaN stays last; equal keys keep their index order. Default false. */
   descending?: boolean;
+  /** Receives the indices (a Uint32Array of array.length, not overlapping array) and is returned; default: a new array. */
+  out?: Uint32Array;
 }
 
 // The option names each function accepts.
 const CALL_OPTIONS = ['backend', 'threads'];
 const MATMUL_OPTIONS = ['m', 'n', 'k', 'transA', 'transB', 'alpha', 'beta', 'out', ...CALL_OPTIONS];
 const SORT_OPTIONS = ['algorithm', 'descending', ...CALL_OPTIONS];
-const ARGSORT_OPTIONS = ['descending', ...CALL_OPTIONS];
+const ARGSORT_OPTIONS = ['descending', 'out', ...CALL_OPTIONS];
 const ALLOWED = {
   configure: new Set(CALL_OPTIONS),
   matmulSync: new Set(MATMUL_OPTIONS),
@@ -231,23 +233,43 @@ function prepareArgsort(arrayArg: unknown, options: unknown, async: boolean) {
   const length = check.lengthOf(array);
   if (length > 2 ** 32) throw errors.shape('array', 'argsort returns Uint32 indices, so at most 2^32 elements');
   const descending = check.boolean(opts.descending, 'options.descending', false);
+  const given = opts.out === undefined ? undefined : check.indexArray(opts.out, 'options.out', length);
+  if (given !== undefined) {
+    if (async) check.fixedLength(given, 'options.out');
+    // The native backend also compares addresses (binding/sort.cc), which catches the same memory
+    // through another SharedArrayBuffer object; the TypeScript backends cannot.
+    check.noOverlap(given, array, 'array');
+  }
   const { backend, threads } = callSettings(opts);
-  let out: Uint32Array;
-  try {
-    out = new Uint32Array(length);
-  } catch (error) {
-    throw errors.outOfMemory('`array`', `the ${length} indices of its argsort cannot be allocated`, error);
+  let out = given;
+  if (out === undefined) {
+    try {
+      out = new Uint32Array(length);
+    } catch (error) {
+      throw errors.outOfMemory('`array`', `the ${length} indices of its argsort cannot be allocated`, error);
+    }
   }
   return { backend, job: { array, out, descending, threads }, opts };
 }
 
-/** The indices that sort `array` (stable: equal keys keep their order); `array` is not modified. */
+/** Rethrows a backend's argsort error: the addon's overlap error named as the checks name it, and failed allocations. */
+function rethrowArgsortError(error: unknown, job: ArgsortJob): never {
+  if ((error as { code?: unknown })?.code === 'ERR_PK_OVERLAP') {
+    throw errors.shape('options.out', 'it overlaps array (the same memory through another SharedArrayBuffer object); pass a separate array');
+  }
+  rethrowNamed(error, '`array`', arrayDetail(job.array, 'argsort of'));
+}
+
+/**
+ * The indices that sort `array` (stable: equal keys keep their order), in options.out or a new
+ * array; `array` is not modified.
+ */
 export function argsortSync(array: NumericArray, options?: ArgsortOptions): Uint32Array {
   const { backend, job } = prepareArgsort(array, options, false);
   try {
     backend.argsortSync(job);
   } catch (error) {
-    rethrowNamed(error, '`array`', arrayDetail(job.array, 'argsort of'));
+    rethrowArgsortError(error, job);
   }
   return job.out;
 }
@@ -256,7 +278,11 @@ export function argsortSync(array: NumericArray, options?: ArgsortOptions): Uint
 export async function argsort(array: NumericArray, options?: ArgsortOptions & AsyncOptions): Promise<Uint32Array> {
   const { backend, job, opts } = prepareArgsort(array, options, true);
   const signal = checkSignal(opts);
-  await guardMemory('`array`', arrayDetail(job.array, 'argsort of'), () => backend.argsort(job, signal));
+  try {
+    await backend.argsort(job, signal);
+  } catch (error) {
+    rethrowArgsortError(error, job);
+  }
   return job.out;
 }
 

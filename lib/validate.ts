@@ -108,6 +108,16 @@ export function floatArray(value: unknown, name: string, sameAs?: FloatArray, sa
   return value as FloatArray;
 }
 
+/** options.out of an argsort: a Uint32Array of `length` elements. */
+export function indexArray(value: unknown, name: string, length: number): Uint32Array {
+  if (typedArrayTag(value) !== 'Uint32Array') throw errors.type(name, 'a Uint32Array', value);
+  checkNotDetached(value as Uint32Array, name);
+  if (lengthOf(value as Uint32Array) !== length) {
+    throw errors.shape(name, `expected ${length} elements (one index per element of array) but ${name}.length is ${lengthOf(value as Uint32Array)}`);
+  }
+  return value as Uint32Array;
+}
+
 /**
  * An async call works on the array's memory after returning to the event loop. A resizable
  * ArrayBuffer could shrink under it meanwhile, so async calls take fixed-length buffers only

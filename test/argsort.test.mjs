@@ -208,3 +208,58 @@ describe('argsort stability', () => {
     }
   });
 });
+
+describe('argsort options.out', () => {
+  // Sizes on the calling thread, in a workers plan, and on several native threads.
+  const SIZES = [0, 1, 17, 1025, 20011, 100003];
+  const TYPES_OUT = TYPES.filter((t) => ['Float64Array', 'Int16Array', 'BigInt64Array', 'Uint8Array'].includes(t.name));
+
+  for (const backend of BACKENDS) {
+    it(`${backend}: the indices go into out, which is returned; sync and async, views and shared memory`, async () => {
+      let r = 0;
+      for (const type of TYPES_OUT) {
+        for (const n of SIZES) {
+          for (const descending of [false, true]) {
+            const c = caseData(type, n, DIST_NAMES[r++ % DIST_NAMES.length]);
+            const expected = descending ? c.desc : c.asc;
+            const ctx = `${backend} ${type.name} n=${n} ${descending ? 'desc' : 'asc'}`;
+            // A view inside a larger array, whose guard elements must stay as they are.
+            const whole = new Uint32Array(n + 8).fill(0xdeadbeef);
+            const out = whole.subarray(4, 4 + n);
+            assert.equal(argsortSync(c.input, { backend, descending, out }), out, `${ctx}: returns out`);
+            assertSameElements(out, expected, `${ctx} sync`);
+            for (const i of [0, 1, 2, 3, n + 4, n + 5, n + 6, n + 7]) assert.equal(whole[i], 0xdeadbeef, `${ctx}: guard ${i}`);
+            // Reused, on a SharedArrayBuffer, by the async form.
+            const shared = new Uint32Array(new SharedArrayBuffer(4 * n)).fill(7);
+            for (let round = 0; round < 2; round++) {
+              assert.equal(await argsort(c.input, { backend, descending, out: shared }), shared, `${ctx}: async returns out`);
+              assertSameElements(shared, expected, `${ctx} async, round ${round}`);
+            }
+            assertBytesEqual(c.input, c.bytes, `${ctx}: input untouched`);
+          }
+        }
+        cache.clear();
+      }
+    });
+  }
+
+  it('an async argsort aborted while it runs leaves out untouched, on every backend', async () => {
+    const input = makeArray(Float64Array, 300_000, 'uniform', seedOf('argsort-out-abort'));
+    for (const backend of BACKENDS) {
+      for (const delay of ['immediate', 2]) {
+        const out = new Uint32Array(input.length).fill(3);
+        const ac = new AbortController();
+        const p = argsort(input, { backend, out, signal: ac.signal });
+        if (delay === 'immediate') setImmediate(() => ac.abort());
+        else setTimeout(() => ac.abort(), delay);
+        try {
+          await p;
+          checkArgsort(input, out, false, `${backend} resolved (abort at ${delay})`);
+        } catch (error) {
+          assert.equal(error.name, 'AbortError', `${backend} abort at ${delay}: ${error}`);
+          assert.ok(out.every((v) => v === 3), `${backend} abort at ${delay}: out untouched`);
+        }
+      }
+    }
+  });
+});

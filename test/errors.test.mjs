@@ -7,6 +7,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import {
   matmul, matmulSync, sort, sortSync, argsort, argsortSync, configure, AbortError,
 } from '../dist/index.js';
@@ -135,6 +136,59 @@ for (const desc of SORTS) {
         }
       }
     });
+
+    if (!desc.hasAlgorithm) {
+      it('bad options.out → names options.out, array and out untouched, on every backend', async () => {
+        const detached = new Uint32Array(64);
+        detach(detached.buffer);
+        const cases = [
+          // [title, make(array) → out, classes]
+          ['a Float32Array', () => new Float32Array(64), T],
+          ['an Int32Array', () => new Int32Array(64), T],
+          ['a plain Array', () => new Array(64).fill(0), T],
+          ['null', () => null, T],
+          ['a string', () => 'out', T],
+          ['too short', () => new Uint32Array(63), R],
+          ['too long', () => new Uint32Array(65), R],
+          ['empty', () => new Uint32Array(0), R],
+          ['detached', () => detached, EITHER],
+        ];
+        for (const backend of ['native', 'workers', 'js']) {
+          for (const [title, make, cls] of cases) {
+            const arr = victim(Float64Array);
+            const out = make();
+            const watch = ArrayBuffer.isView(out) && out !== detached ? [arr, out] : [arr];
+            await expectError(desc.fn, desc.isAsync, [arr, { backend, out }], cls, 'options.out', watch, `${desc.name} ${backend} out ${title}`);
+          }
+          // Overlapping the array: a Uint32Array array and out in one buffer.
+          const whole = new Uint32Array(200).map((_, i) => (i * 7919) % 200);
+          for (const [title, array, out] of [
+            ['the array itself', whole.subarray(0, 64), whole.subarray(0, 64)],
+            ['shifted by one', whole.subarray(0, 64), whole.subarray(1, 65)],
+            ['its last element only', whole.subarray(0, 64), whole.subarray(63, 127)],
+            ['its first element only', whole.subarray(100, 164), whole.subarray(37, 101)],
+          ]) {
+            await expectError(desc.fn, desc.isAsync, [array, { backend, out }], R, 'options.out', [whole], `${desc.name} ${backend} out overlaps ${title}`);
+          }
+        }
+        // The same memory through another SharedArrayBuffer object: only the addon's address check sees it.
+        const { port1, port2 } = new MessageChannel();
+        const sab = new SharedArrayBuffer(4 * 128);
+        port1.postMessage(sab);
+        const sabAgain = receiveMessageOnPort(port2).message;
+        port1.close();
+        assert.notEqual(sabAgain, sab);
+        const array = new Uint32Array(sab, 0, 64);
+        array.forEach((_, i) => { array[i] = 64 - i; });
+        const out = new Uint32Array(sabAgain, 4 * 32, 64);
+        await expectError(desc.fn, desc.isAsync, [array, { backend: 'native', out }], R, 'options.out', [new Uint32Array(sab)], `${desc.name} native out overlaps through another SharedArrayBuffer object`);
+        if (desc.isAsync) {
+          const resizable = new Uint32Array(new ArrayBuffer(4 * 64, { maxByteLength: 4 * 128 }));
+          const arr = victim(Float64Array);
+          await expectError(desc.fn, true, [arr, { out: resizable }], T, 'options.out', [arr, resizable], `${desc.name} out on a resizable ArrayBuffer`);
+        }
+      });
+    }
 
     it('a bad option next to good ones still throws before any work', async () => {
       const arr = victim(Float32Array);
@@ -443,9 +497,11 @@ describe('abort', () => {
         // argsort
         const arr2 = victim(Uint16Array);
         const s2 = bytesOf(arr2);
-        assert.doesNotThrow(() => { p = argsort(arr2, { backend, signal, descending: true }); });
+        const indices = new Uint32Array(arr2.length).fill(5);
+        assert.doesNotThrow(() => { p = argsort(arr2, { backend, signal, descending: true, out: indices }); });
         await assert.rejects(p, checkAbortError(signal), `argsort ${ctx}`);
         assertBytesEqual(arr2, s2, `argsort ${ctx}: array untouched`);
+        assert.ok(indices.every((v) => v === 5), `argsort ${ctx}: out untouched`);
         // matmul with out and beta
         const q = mm(Float64Array);
         const out = randomMatrix(Float64Array, 8, 3);

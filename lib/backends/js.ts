@@ -71,6 +71,10 @@ export const jsBackend: Backend = {
     await writeBack(copy, job.array);
   },
   argsortSync: (job) => runToEnd(argsortSteps(job.array, job.descending, job.out)),
-  // `out` is always a fresh array of ours, so it can be written in place.
-  argsort: (job, signal) => runSliced(argsortSteps(job.array, job.descending, job.out), signal),
+  async argsort(job, signal) {
+    // The kernel uses its output as scratch, and `out` may be the caller's (options.out).
+    const indices = new Uint32Array(job.out.length);
+    await runSliced(argsortSteps(job.array, job.descending, indices), signal);
+    await writeBack(indices, job.out);
+  },
 };

@@ -9,8 +9,7 @@ import type { ArgsortJob, Backend, MatmulJob, SortJob } from './backend.js';
 
 const matmulJob = (job: MatmulJob): MatmulJob => ({ ...job, a: plainView(job.a), b: plainView(job.b), out: plainView(job.out) });
 const sortJob = (job: SortJob): SortJob => ({ ...job, array: plainView(job.array) });
-// The indices array is always one the API allocated: plain already.
-const argsortJob = (job: ArgsortJob): ArgsortJob => ({ ...job, array: plainView(job.array) });
+const argsortJob = (job: ArgsortJob): ArgsortJob => ({ ...job, array: plainView(job.array), out: plainView(job.out) });
 
 export function withPlainViews(backend: Backend): Backend {
   return {

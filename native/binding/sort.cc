@@ -65,7 +65,10 @@ Napi::Value Argsort(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "Expected a Uint32Array of the array's length for indices");
   }
   if (array.length > (size_t{1} << 32)) throw Napi::RangeError::New(env, "array is too long for Uint32 indices");
-  if (overlaps(array, indices)) throw Napi::RangeError::New(env, "indices overlaps array");
+  // lib/index.ts checks this too, but only by buffer object, and turns the code into its message.
+  if (overlaps(array, indices)) {
+    throw errorWithCode(env, Napi::RangeError::New(env, "indices overlaps array"), "ERR_PK_OVERLAP");
+  }
   sort::ArgsortJob job;
   job.type = elementType(env, array.type);
   job.data = array.data;

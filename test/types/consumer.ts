@@ -44,6 +44,9 @@ sortSync(i16, { algorithm: 'bubble' });
 sortSync(i16, { signal: new AbortController().signal });
 // @ts-expect-error argsort takes no algorithm
 argsortSync(i16, { algorithm: 'merge' });
+argsortSync(i16, { out: new Uint32Array(i16.length), descending: true });
+// @ts-expect-error argsort's out is a Uint32Array
+argsortSync(i16, { out: new Int32Array(i16.length) });
 
 const settings: Settings = configure({ threads: 2, backend: 'native' });
 const info: BackendInfo = backendInfo();
