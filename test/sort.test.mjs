@@ -282,4 +282,55 @@ describe('sort edge cases', () => {
       }
     }
   });
+
+  // Sorts check first for input already in order or in the reverse order; one step out of place
+  // anywhere (the ends, the middle, across the js kernels' slices of 2^19 elements) must still sort.
+  it('input in order or reversed but for one step anywhere, with NaNs and ±0, on every backend and algorithm', () => {
+    const ordered = (n, reversed) => {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = (i >> 1) - 3;  // pairs of equal values, -0 and 0 among them
+      a[6] = -0;
+      if (reversed) a.reverse();
+      return a;
+    };
+    const variants = (a) => {
+      const out = [a];
+      for (const i of [0, 1, a.length >> 1, a.length - 3, a.length - 2]) {
+        const b = a.slice();
+        [b[i], b[i + 1]] = [b[i + 1], b[i]];
+        if (b[i] !== b[i + 1]) out.push(b);  // swapping equal values would change nothing
+      }
+      const nan = a.slice();
+      nan[a.length >> 2] = NaN;
+      out.push(nan);
+      return out;
+    };
+    for (const backend of BACKENDS) {
+      for (const algorithm of ALGORITHMS) {
+        for (const n of [2, 3, 17, 1000]) {
+          for (const reversed of [false, true]) {
+            for (const input of variants(ordered(n, reversed))) {
+              for (const descending of [false, true]) {
+                const x = input.slice();
+                sortSync(x, { backend, algorithm, descending });
+                assertSameElements(x, refSort(input, descending), `${backend} ${algorithm} n=${n} reversed=${reversed} descending=${descending} [${input.slice(0, 8)}…]`);
+              }
+            }
+          }
+        }
+      }
+    }
+    // The js kernels scan in slices of 2^19 elements: a step out of place across the first boundary.
+    const n = 2 ** 19 + 5;
+    for (const reversed of [false, true]) {
+      const input = ordered(n, reversed);
+      const i = 2 ** 19 - 1;
+      input[i + 1] = input[i] + (reversed ? 0.5 : -0.5);  // the one step against the order
+      for (const algorithm of ['quick', 'merge']) {
+        const x = input.slice();
+        sortSync(x, { backend: 'js', algorithm });
+        assertSameElements(x, refSort(input, false), `js ${algorithm} n=${n} reversed=${reversed}, a step out of place at ${i}`);
+      }
+    }
+  });
 });
