@@ -278,6 +278,33 @@ describe('slicing', () => {
     }
   }
 
+  // Input already in order, or reversed, skips the sort; what is left to do (a reversal, then the
+  // descending order's own) goes a block from each end at a time, whose sizes these lengths straddle.
+  test('input in order or reversed, longer than two reversal blocks, in several slices', () => {
+    const block = 2 ** 19;
+    for (const Type of [Float64Array, Int32Array, BigInt64Array]) {
+      for (const n of [2 * block, 2 * block + 1, 3 * block + 7]) {
+        const ascending = new Type(n);
+        for (let i = 0; i < n; i++) ascending[i] = Type === BigInt64Array ? BigInt(i - 5) : i - 5;
+        const reversed = ascending.slice().reverse();
+        for (const [name, sortSteps] of Object.entries(SORTS)) {
+          for (const [inputName, input] of [['in order', ascending], ['reversed', reversed]]) {
+            for (const descending of [false, true]) {
+              const actual = input.slice();
+              assert.ok(countSlices(sortSteps(actual, descending)) > 1, `${name} yields`);
+              const expected = descending ? reversed : ascending;
+              for (let i = 0; i < n; i++) {
+                if (actual[i] !== expected[i]) {
+                  assert.fail(`${name} ${Type.name} n=${n} ${inputName} ${descending ? 'desc' : 'asc'}: index ${i} is ${actual[i]}, expected ${expected[i]}`);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
   test('gemm yields between blocks of rows', () => {
     const m = 300;
     const a = new Float64Array(m * m).fill(1);
