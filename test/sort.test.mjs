@@ -284,8 +284,9 @@ describe('sort edge cases', () => {
   });
 
   // Sorts check first for input already in order or in the reverse order; one step out of place
-  // anywhere (the ends, the middle, across the js kernels' slices of 2^19 elements) must still sort.
-  it('input in order or reversed but for one step anywhere, with NaNs and ±0, on every backend and algorithm', () => {
+  // anywhere (the ends, the middle, where the workers backend's parts meet, across the js kernels'
+  // slices of 2^19 elements) must still sort. On a SharedArrayBuffer the workers reverse in place.
+  it('input in order or reversed but for one step anywhere, with NaNs and ±0, on every backend and algorithm', async () => {
     const ordered = (n, reversed) => {
       const a = new Float64Array(n);
       for (let i = 0; i < n; i++) a[i] = (i >> 1) - 3;  // pairs of equal values, -0 and 0 among them
@@ -294,29 +295,56 @@ describe('sort edge cases', () => {
       return a;
     };
     const variants = (a) => {
+      const n = a.length;
       const out = [a];
-      for (const i of [0, 1, a.length >> 1, a.length - 3, a.length - 2]) {
+      const at = [0, 1, (n >> 1) - 1, n >> 1, n - 3, n - 2, Math.floor(n / 3) - 1, Math.floor(2 * n / 3) - 1, Math.floor(n / 4) - 1];
+      for (const i of new Set(at.filter((i) => i >= 0 && i + 1 < n))) {
         const b = a.slice();
         [b[i], b[i + 1]] = [b[i + 1], b[i]];
         if (b[i] !== b[i + 1]) out.push(b);  // swapping equal values would change nothing
       }
       const nan = a.slice();
-      nan[a.length >> 2] = NaN;
+      nan[n >> 2] = NaN;
       out.push(nan);
       return out;
     };
     for (const backend of BACKENDS) {
       for (const algorithm of ALGORITHMS) {
-        for (const n of [2, 3, 17, 1000]) {
+        for (const n of [2, 3, 17, 1000, 20011, 100003]) {
           for (const reversed of [false, true]) {
             for (const input of variants(ordered(n, reversed))) {
               for (const descending of [false, true]) {
+                const expected = refSort(input, descending);
+                const ctx = `${backend} ${algorithm} n=${n} reversed=${reversed} descending=${descending} [${input.slice(0, 8)}…]`;
                 const x = input.slice();
                 sortSync(x, { backend, algorithm, descending });
-                assertSameElements(x, refSort(input, descending), `${backend} ${algorithm} n=${n} reversed=${reversed} descending=${descending} [${input.slice(0, 8)}…]`);
+                assertSameElements(x, expected, ctx);
+                if (backend === 'workers' && n > 1000) {
+                  const shared = makeSharedArray(Float64Array, n, 'uniform', 1);
+                  shared.set(input);
+                  sortSync(shared, { backend, algorithm, descending });
+                  assertSameElements(shared, expected, `${ctx} shared`);
+                }
               }
             }
           }
+        }
+      }
+    }
+    // The async forms (the workers backend scans and reverses in phases of their own).
+    for (const backend of BACKENDS) {
+      for (const reversed of [false, true]) {
+        for (const descending of [false, true]) {
+          const input = ordered(100003, reversed);
+          const expected = refSort(input, descending);
+          const ctx = `async ${backend} reversed=${reversed} descending=${descending}`;
+          const x = input.slice();
+          await sort(x, { backend, descending });
+          assertSameElements(x, expected, ctx);
+          const shared = makeSharedArray(Float64Array, input.length, 'uniform', 1);
+          shared.set(input);
+          await sort(shared, { backend, descending });
+          assertSameElements(shared, expected, `${ctx} shared`);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { FELL, ROSE, SCAN_SLICE, stepsInOrder } from './presorted.js';
 import { specialiser } from './specialise.js';
 import type { KernelSteps, NumericArray } from './types.js';
 
@@ -23,9 +24,6 @@ const INSERTION_CUTOFF = 24;
 const NINTHER_CUTOFF = 128;
 /** Merge sort insertion-sorts runs of this length before merging. */
 const RUN = 32;
-/** stepsSeen's bits: a step up, a step down. */
-const ROSE = 1;
-const FELL = 2;
 
 function isFloatArray(array: NumericArray): boolean {
   return array instanceof Float64Array || array instanceof Float32Array;
@@ -41,9 +39,9 @@ const kernelsFor = specialiser(
   {
     quickSort, mergeSort, partitionSome, pivotIndex, median3, insertionSort, heapSort, siftDown,
     swapNaNsBack, compactNumbers, copyRange, mergeChunk, takenFromLeft, orderZeros,
-    firstNotBelow, firstAbove, inOrderOrReversed, stepsSeen, reverseInSlices,
+    firstNotBelow, firstAbove, inOrderOrReversed, stepsInOrder, reverseInSlices,
   },
-  { SLICE_WORK, INSERTION_CUTOFF, NINTHER_CUTOFF, RUN, ROSE, FELL },
+  { SLICE_WORK, INSERTION_CUTOFF, NINTHER_CUTOFF, RUN, ROSE, FELL, SCAN_SLICE },
 );
 
 export function quickSortSteps(array: NumericArray, descending: boolean): KernelSteps {
@@ -61,6 +59,7 @@ export function mergeSortSteps(array: NumericArray, descending: boolean): Kernel
  * indistinguishable, so that is the same as sorting descending.
  */
 function* quickSort(a: Keys, float: boolean, descending: boolean): KernelSteps {
+  if (yield* inOrderOrReversed(a, descending)) return;
   let work = 0;
   let end = a.length;
   if (float) {
@@ -74,10 +73,8 @@ function* quickSort(a: Keys, float: boolean, descending: boolean): KernelSteps {
   }
 
   // Explicit stack of [lo, hi, depth budget] triples. The loop always continues into the smaller
-  // side and stacks the larger, so the stack holds O(log n) ranges. Empty when the numbers are in
-  // order already.
-  const inOrder = yield* inOrderOrReversed(a, end);
-  const stack = inOrder ? [] : [0, end, 2 * Math.floor(Math.log2(Math.max(end, 1)))];
+  // side and stacks the larger, so the stack holds O(log n) ranges.
+  const stack = [0, end, 2 * Math.floor(Math.log2(Math.max(end, 1)))];
   const cursor: Cursor = { i: 0, j: 0 };
   while (stack.length > 0) {
     let depth = stack.pop()!;
@@ -124,6 +121,7 @@ function* quickSort(a: Keys, float: boolean, descending: boolean): KernelSteps {
  * quickSort, but with a stable compaction for the NaNs.
  */
 function* mergeSort(a: Keys, scratch: Keys, float: boolean, descending: boolean): KernelSteps {
+  if (yield* inOrderOrReversed(a, descending)) return;
   const n = a.length;
   let work = 0;
   let end = n;
@@ -138,20 +136,18 @@ function* mergeSort(a: Keys, scratch: Keys, float: boolean, descending: boolean)
     }
     copyRange(scratch, 0, a, end, n - end);
   }
-  // Numbers in order already: nothing to sort (sortEnd 0 skips the runs and the merges).
-  const sortEnd = (yield* inOrderOrReversed(a, end)) ? 0 : end;
 
-  for (let lo = 0; lo < sortEnd; lo += RUN) {
+  for (let lo = 0; lo < end; lo += RUN) {
     insertionSort(a, lo, Math.min(lo + RUN, end));
     work += RUN;
     if (work >= SLICE_WORK) { work = 0; yield; }
   }
   let src = a;
   let dst = scratch;
-  for (let width = RUN; width < sortEnd; width *= 2) {
-    for (let lo = 0; lo < sortEnd; lo += 2 * width) {
-      const mid = Math.min(lo + width, sortEnd);
-      const hi = Math.min(lo + 2 * width, sortEnd);
+  for (let width = RUN; width < end; width *= 2) {
+    for (let lo = 0; lo < end; lo += 2 * width) {
+      const mid = Math.min(lo + width, end);
+      const hi = Math.min(lo + 2 * width, end);
       if (mid === hi || !(src[mid] < src[mid - 1])) {
         copyRange(src, lo, dst, lo, hi - lo); // already in order (or no right run)
         work += hi - lo;
@@ -174,20 +170,21 @@ function* mergeSort(a: Keys, scratch: Keys, float: boolean, descending: boolean)
 }
 
 /**
- * Whether the numbers a[0, end) (no NaN among them) need no sorting: true when they never decrease,
- * or never increase, which they are then reversed into. The ±0 order and descending are left to the
- * callers' last steps, as after a sort. Input in neither order is usually given away by its first
- * few elements, so this costs a sort nothing; input in order costs one pass instead of a sort.
+ * Whether a is in the sort's order already (presorted.ts), or in the reverse of it, which it is then
+ * reversed into: either way it is sorted, and the sort is skipped. Input in neither order is given
+ * away by its first few elements, so this costs a sort nothing; input in order costs one pass
+ * instead of a sort.
  */
-function* inOrderOrReversed(a: Keys, end: number): Generator<void, boolean, void> {
+function* inOrderOrReversed(a: Keys, descending: boolean): Generator<void, boolean, void> {
+  const n = a.length;
   let seen = 0;
   // Slices overlap by one element, so that every adjacent pair is compared.
-  for (let from = 0; from + 1 < end; from += SLICE_WORK) {
-    seen = stepsSeen(a, from, Math.min(end, from + SLICE_WORK + 1), seen);
+  for (let from = 0; from + 1 < n; from += SCAN_SLICE) {
+    seen = stepsInOrder(a, from, Math.min(n, from + SCAN_SLICE + 1), descending, seen);
     if (seen === (ROSE | FELL)) return false;
     yield;
   }
-  if (seen === FELL) yield* reverseInSlices(a, end);
+  if (seen === FELL) yield* reverseInSlices(a, n);
   return true;
 }
 
@@ -216,16 +213,6 @@ function* reverseInSlices(a: Keys, end: number): KernelSteps {
     }
   }
   a.subarray(lo, hi).reverse();
-}
-
-/** `seen` with the ROSE and FELL bits of the steps between a[from], ..., a[to - 1]. */
-function stepsSeen(a: Keys, from: number, to: number, seen: number): number {
-  for (let i = from + 1; i < to; i++) {
-    if (a[i] < a[i - 1]) seen |= FELL;
-    else if (a[i - 1] < a[i]) seen |= ROSE;
-    if (seen === (ROSE | FELL)) break;
-  }
-  return seen;
 }
 
 /** Hoare partition state, kept between calls so one long partition can span several slices. */
