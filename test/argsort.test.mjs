@@ -209,6 +209,57 @@ describe('argsort stability', () => {
   });
 });
 
+// Argsorts check first for keys already in the argsort's order (indices in order) or strictly in
+// the reverse order (indices reversed; equal keys in a row must keep their index order, so those
+// are sorted). One step out of place anywhere, where the workers' parts meet included, must still
+// give the stable order.
+describe('argsort of input in order or reversed', () => {
+  it('every backend, both directions, with ties, NaNs and ±0, and one step out of place anywhere', async () => {
+    const ordered = (n, reversed, ties) => {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = (ties ? i >> 1 : i) - 3;
+      if (n > 6) a[ties ? 6 : 3] = -0;
+      if (reversed) a.reverse();
+      return a;
+    };
+    const variants = (a) => {
+      const n = a.length;
+      const out = [a];
+      const at = [0, (n >> 1) - 1, n >> 1, n - 2, Math.floor(n / 3) - 1, Math.floor(2 * n / 3) - 1, Math.floor(n / 4) - 1];
+      for (const i of new Set(at.filter((i) => i >= 0 && i + 1 < n))) {
+        const b = a.slice();
+        [b[i], b[i + 1]] = [b[i + 1], b[i]];
+        out.push(b);
+      }
+      const nan = a.slice();
+      nan[n >> 2] = NaN;
+      out.push(nan);
+      return out;
+    };
+    for (const backend of BACKENDS) {
+      for (const n of [2, 3, 17, 1000, 20011, 100003]) {
+        for (const reversed of [false, true]) {
+          for (const ties of [false, true]) {
+            for (const input of variants(ordered(n, reversed, ties))) {
+              for (const descending of [false, true]) {
+                const expected = refArgsort(input, descending);
+                const ctx = `${backend} n=${n} reversed=${reversed} ties=${ties} descending=${descending} [${input.slice(0, 6)}…]`;
+                assertSameElements(argsortSync(input, { backend, descending }), expected, ctx);
+              }
+            }
+          }
+          if (n === 100003) {
+            for (const descending of [false, true]) {
+              const input = ordered(n, reversed, false);
+              assertSameElements(await argsort(input, { backend, descending }), refArgsort(input, descending), `async ${backend} reversed=${reversed} descending=${descending}`);
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('argsort options.out', () => {
   // Sizes on the calling thread, in a workers plan, and on several native threads.
   const SIZES = [0, 1, 17, 1025, 20011, 100003];

@@ -1,3 +1,4 @@
+import { FELL, orderSteps, ROSE, SCAN_SLICE, stepsInOrder } from './presorted.js';
 import { firstAbove, firstNotBelow, type Keys, SLICE_WORK, takenFromLeft } from './sort.js';
 import { specialiser } from './specialise.js';
 import type { KernelSteps, NumericArray } from './types.js';
@@ -10,9 +11,9 @@ const RUN = 32;
 const kernelsFor = specialiser(
   {
     argsort, loadNumberKeys, loadBigIntKeys, insertionSortPairs, mergePairsChunk, copyPairs,
-    orderZeroIndices, takenFromLeft, firstNotBelow, firstAbove,
+    orderZeroIndices, takenFromLeft, firstNotBelow, firstAbove, identityIfPresorted, orderSteps, stepsInOrder,
   },
-  { SLICE_WORK, RUN },
+  { SLICE_WORK, RUN, ROSE, FELL, SCAN_SLICE },
 );
 
 /**
@@ -53,6 +54,7 @@ function* argsort(
   keyScratch: Keys,
   indexScratch: Keys,
 ): KernelSteps {
+  if (yield* identityIfPresorted(array, descending, out)) return;
   const n = array.length;
   let work = 0;
   let end = 0;
@@ -99,6 +101,26 @@ function* argsort(
     for (let t = 0; t < end; t++) out[t] = srcIndex[t];
   }
   if (!bigint) orderZeroIndices(srcKeys, out, indexScratch, end);
+}
+
+/**
+ * Writes the indices in order to `out` when `array` is in its argsort's order already, or in reverse
+ * order when it strictly decreases in that order (presorted.ts), and returns true; false otherwise.
+ */
+function* identityIfPresorted(array: Keys, descending: boolean, out: Keys): Generator<void, boolean, void> {
+  const n = array.length;
+  const seen = yield* orderSteps(array, 0, n, descending, true);
+  if (seen === (ROSE | FELL)) return false;
+  for (let from = 0; from < n; from += SLICE_WORK) {
+    const to = Math.min(n, from + SLICE_WORK);
+    if (seen === FELL) {
+      for (let i = from; i < to; i++) out[i] = n - 1 - i;
+    } else {
+      for (let i = from; i < to; i++) out[i] = i;
+    }
+    yield;
+  }
+  return true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { FELL, ROSE, SCAN_SLICE, stepsInOrder } from './presorted.js';
+import { FELL, orderSteps, ROSE, SCAN_SLICE, stepsInOrder } from './presorted.js';
 import { specialiser } from './specialise.js';
 import type { KernelSteps, NumericArray } from './types.js';
 
@@ -39,7 +39,7 @@ const kernelsFor = specialiser(
   {
     quickSort, mergeSort, partitionSome, pivotIndex, median3, insertionSort, heapSort, siftDown,
     swapNaNsBack, compactNumbers, copyRange, mergeChunk, takenFromLeft, orderZeros,
-    firstNotBelow, firstAbove, inOrderOrReversed, stepsInOrder, reverseInSlices,
+    firstNotBelow, firstAbove, inOrderOrReversed, orderSteps, stepsInOrder, reverseInSlices,
   },
   { SLICE_WORK, INSERTION_CUTOFF, NINTHER_CUTOFF, RUN, ROSE, FELL, SCAN_SLICE },
 );
@@ -176,15 +176,9 @@ function* mergeSort(a: Keys, scratch: Keys, float: boolean, descending: boolean)
  * instead of a sort.
  */
 function* inOrderOrReversed(a: Keys, descending: boolean): Generator<void, boolean, void> {
-  const n = a.length;
-  let seen = 0;
-  // Slices overlap by one element, so that every adjacent pair is compared.
-  for (let from = 0; from + 1 < n; from += SCAN_SLICE) {
-    seen = stepsInOrder(a, from, Math.min(n, from + SCAN_SLICE + 1), descending, seen);
-    if (seen === (ROSE | FELL)) return false;
-    yield;
-  }
-  if (seen === FELL) yield* reverseInSlices(a, n);
+  const seen = yield* orderSteps(a, 0, a.length, descending, false);
+  if (seen === (ROSE | FELL)) return false;
+  if (seen === FELL) yield* reverseInSlices(a, a.length);
   return true;
 }
 

@@ -1,12 +1,14 @@
 // argsort on the workers backend: records of the index and an order-preserving key
 // (kernels/keys.ts); each part radix-sorts the records of one range by key (stable, so equal keys
 // stay in index order), then rounds of merge-path merges (records.ts) join the runs, and the
-// last phase writes the indices.
+// last phase writes the indices. Input already in the argsort's order, or strictly in the reverse
+// order (presorted.ts), gets its indices written straight away, in order or reversed.
 import type { ArgsortJob } from '../backends/backend.js';
 import { argsortWidth, keyCodec, narrowBits, narrowRecords, toArgsortRecords, wordsOf, type KeyCodec } from '../kernels/keys.js';
 import { radixSortRecords, type RecordWidth } from '../kernels/radix.js';
 import { inSlices, type KernelSteps } from '../kernels/types.js';
 import { ranges, splitRange, type Plan } from './plan.js';
+import { presortedOrder } from './presorted.js';
 import { finishRecords, mergeRounds, roundsFor, type Finish } from './records.js';
 import { SharedMemory } from './shared.js';
 
@@ -14,6 +16,19 @@ export function* argsortPlan(job: ArgsortJob, parts: number): Plan {
   const memory = new SharedMemory();
   const data = memory.shareable(job.array);
   const n = data.length;
+  const order = yield* presortedOrder(data, parts, job.descending, true);
+  if (order !== 'neither') {
+    const indices = memory.words(n);
+    yield {
+      parts: ranges(splitRange(n, parts)).map(([lo, hi]) => ({
+        op: 'argsortIdentity',
+        args: { out: indices, lo, hi, reversed: order === 'reversed' } satisfies IdentityArgs,
+      })),
+    };
+    job.out.set(indices);
+    memory.release();
+    return;
+  }
   const codec = keyCodec(data);
   const width = argsortWidth(codec);
   const keys: KeySource = codec !== undefined ? { codec, bits: wordsOf(data) } : narrowBits(data)!;
@@ -55,4 +70,19 @@ function* argsortRun({ keys, records, scratch, width, lo, hi, descending, finish
   if (finish !== undefined) yield* finishRecords(finish, records, width, lo, hi);
 }
 
-export const argsortOps = { argsortRun };
+export interface IdentityArgs {
+  out: Uint32Array;
+  lo: number;
+  hi: number;
+  reversed: boolean;
+}
+
+/** The indices of out[lo, hi) in order, or in reverse order. */
+function argsortIdentity({ out, lo, hi, reversed }: IdentityArgs): KernelSteps {
+  const last = out.length - 1;
+  return inSlices(lo, hi, reversed
+    ? (from, to) => { for (let i = from; i < to; i++) out[i] = last - i; }
+    : (from, to) => { for (let i = from; i < to; i++) out[i] = i; });
+}
+
+export const argsortOps = { argsortRun, argsortIdentity };

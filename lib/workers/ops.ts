@@ -2,9 +2,10 @@
 // sync call runs on its own thread when a phase has a single part.
 import { argsortOps } from './argsort.js';
 import { matmulOps } from './matmul.js';
+import { presortedOps } from './presorted.js';
 import { recordOps } from './records.js';
 import { sortOps } from './sort.js';
 
-export const OPS = { ...recordOps, ...sortOps, ...argsortOps, ...matmulOps };
+export const OPS = { ...presortedOps, ...recordOps, ...sortOps, ...argsortOps, ...matmulOps };
 
 export type OpName = keyof typeof OPS;

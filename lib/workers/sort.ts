@@ -7,31 +7,33 @@
 // 8- and 16-bit types take a counting sort: per-part histograms, then each part writes a slice.
 // The last phase turns keys back into values, straight into the caller's array when it is shared.
 // Before any of that, input already in the sort's order is left as it is and input in the reverse
-// order is reversed (kernels/presorted.ts): the calling thread looks at the first pairs, and only
-// when they are all in one order do the parts scan the rest.
+// order is reversed, in parallel blocks (presorted.ts).
 import type { SortJob } from '../backends/backend.js';
 import { countValues, writeSortedSlice } from '../kernels/counting.js';
-import { FELL, ROSE, scanSteps } from '../kernels/presorted.js';
 import { keyCodec, narrowBits, toSortKeys, wordsOf, type KeyCodec } from '../kernels/keys.js';
 import { radixSortRecords, type RecordWidth } from '../kernels/radix.js';
 import { chooseSplitters, countBuckets, scatterBuckets } from '../kernels/sample.js';
-import { inSlices, SLICE_ELEMENTS, type KernelSteps, type NumericArray } from '../kernels/types.js';
-import { ranges, splitRange, type Phase, type Plan } from './plan.js';
+import { inSlices, type KernelSteps, type NumericArray } from '../kernels/types.js';
+import { ranges, splitRange, type Plan } from './plan.js';
+import { presortedOrder } from './presorted.js';
 import { finishRecords, mergeRounds, roundsFor, type Finish } from './records.js';
 import { isShared, SharedMemory, sharedCounts } from './shared.js';
 import { AUTO_SORT, SAMPLE_PER_BUCKET } from './tuning.js';
-
-/** Pairs the calling thread compares before the parts scan: on most unsorted input it stops here. */
-const PROBE_PAIRS = 256;
 
 export function* sortPlan(job: SortJob, parts: number): Plan {
   const { array, descending } = job;
   const inPlace = isShared(array);
   const memory = new SharedMemory();
   const data = memory.shareable(array);
-  const order = yield* presortedOrder(data, parts, descending, inPlace);
-  if (order === 'reversed' && !inPlace) array.set(data as never);
+  const order = yield* presortedOrder(data, parts, descending, false);
   if (order !== 'neither') {
+    if (order === 'reversed') {
+      yield {
+        parts: ranges(splitRange(data.length >>> 1, parts)).map(([lo, hi]) => ({ op: 'sortReverse', args: { data, lo, hi } satisfies ReverseArgs })),
+        commits: inPlace,
+      };
+      if (!inPlace) array.set(data as never);
+    }
     memory.release();
     return;
   }
@@ -114,34 +116,6 @@ function* sampleSort(
   };
 }
 
-type Presorted = 'inOrder' | 'reversed' | 'neither';
-
-/**
- * Whether `data` is in the sort's order already, or was in the reverse order and has been reversed
- * (by the last phase, which commits when `data` is the caller's array), or neither.
- */
-function* presortedOrder(data: NumericArray, parts: number, descending: boolean, inPlace: boolean): Generator<Phase, Presorted, void> {
-  const n = data.length;
-  let seen = scanSteps(data, 0, Math.min(n, PROBE_PAIRS + 1), descending, 0);
-  if (seen === (ROSE | FELL)) return 'neither';
-  const steps = sharedCounts(parts);
-  // Ranges overlap by one element, so that every adjacent pair is compared.
-  yield {
-    parts: ranges(splitRange(n, parts)).map(([lo, hi], p) => ({
-      op: 'sortScan',
-      args: { data, lo, hi: Math.min(n, hi + 1), descending, steps: steps.subarray(p, p + 1) } satisfies ScanArgs,
-    })),
-  };
-  for (const partSteps of steps) seen |= partSteps;
-  if (seen === (ROSE | FELL)) return 'neither';
-  if (seen !== FELL) return 'inOrder';
-  yield {
-    parts: ranges(splitRange(n >>> 1, parts)).map(([lo, hi]) => ({ op: 'sortReverse', args: { data, lo, hi } satisfies ReverseArgs })),
-    commits: inPlace,
-  };
-  return 'reversed';
-}
-
 /** The keys of `count` elements spread over the array (every key when count >= n). */
 function sampleKeys(codec: KeyCodec, source: Uint32Array, n: number, count: number, descending: boolean): Uint32Array {
   const width = codec.words;
@@ -176,24 +150,6 @@ function* countingSort(data: NumericArray, parts: number, descending: boolean, i
     })),
     commits: inPlace,
   };
-}
-
-export interface ScanArgs {
-  data: NumericArray;
-  lo: number;
-  hi: number;
-  descending: boolean;
-  /** One element: the ROSE and FELL bits of the steps in [lo, hi). */
-  steps: Int32Array;
-}
-
-function* sortScan({ data, lo, hi, descending, steps }: ScanArgs): KernelSteps {
-  let seen = 0;
-  for (let from = lo; from + 1 < hi && seen !== (ROSE | FELL); from += SLICE_ELEMENTS) {
-    seen = scanSteps(data, from, Math.min(hi, from + SLICE_ELEMENTS + 1), descending, seen);
-    yield;
-  }
-  steps[0] = seen;
 }
 
 export interface ReverseArgs {
@@ -303,4 +259,4 @@ function* writePart({ bits, counts, k0, k1, signFlip, descending }: WriteArgs): 
   writeSortedSlice(bits, counts, k0, k1, signFlip, descending);
 }
 
-export const sortOps = { sortScan, sortReverse, sortRun, sortClassify, sortScatter, sortBucket, countValues: countPart, writeSorted: writePart };
+export const sortOps = { sortReverse, sortRun, sortClassify, sortScatter, sortBucket, countValues: countPart, writeSorted: writePart };
