@@ -406,10 +406,21 @@ const sortSizeArb = (large) => fc.oneof(
   { weight: large, arbitrary: fc.integer({ min: 16_384, max: 40_000 }) },
 );
 
+// An argsort's options.out: absent, a Uint32Array of the right length laid out anywhere, one
+// element short or long, on the array's own memory, or junk.
+const argsortOutArb = fc.oneof(
+  { weight: 20, arbitrary: fc.constant({ kind: 'absent' }) },
+  { weight: 6, arbitrary: layoutArb.map((layout) => ({ kind: 'valid', layout })) },
+  { weight: 1, arbitrary: fc.constantFrom(-1, 1).map((delta) => ({ kind: 'length', delta })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'overlap' }) },
+  { weight: 1, arbitrary: junkArb.map((junk) => ({ kind: 'junk', junk })) },
+);
+
 function sortPlanArb(isAsync, isArgsort, large) {
   const valid = { backend: backendArb, threads: threadsArb, descending: fc.boolean() };
   if (!isArgsort) valid.algorithm = fc.constantFrom(...ALGORITHMS);
   return fc.record({
+    out: isArgsort ? argsortOutArb : fc.constant({ kind: 'absent' }),
     type: fc.nat(TYPES.length - 1),
     n: sortSizeArb(large),
     dist: fc.constantFrom(...DIST_NAMES),
@@ -421,6 +432,29 @@ function sortPlanArb(isAsync, isArgsort, large) {
   });
 }
 
+const INDEX_TAGS = new Set(['Uint32Array']);
+
+/** The element count of a typed array (of any realm or subclass), from its internal slots. */
+const elementCount = (view) => BYTE_LENGTH.call(view) / globalThis[tagOf(view)].BYTES_PER_ELEMENT;
+
+/** The options.out that plan.out describes for `array` (undefined: none). */
+function argsortOut(plan, array, rng) {
+  const n = tagOf(array) !== undefined && !isDetached(array) ? elementCount(array) : plan.n;
+  const fill = (view) => view.fill(7);
+  switch (plan.out.kind) {
+    case 'valid': return place(Uint32Array, n, plan.out.layout, rng, fill);
+    case 'length': return place(Uint32Array, Math.max(0, n + plan.out.delta), { kind: 'plain', before: 0, after: 0 }, rng, fill);
+    case 'overlap': {
+      // A Uint32Array over the array's first bytes, where its buffer has room for n of them.
+      if (tagOf(array) === undefined || isDetached(array) || n === 0) return undefined;
+      const start = BYTE_OFFSET.call(array) - (BYTE_OFFSET.call(array) % 4);
+      return start + 4 * n <= BUFFER.call(array).byteLength ? new Uint32Array(BUFFER.call(array), start, n) : undefined;
+    }
+    case 'junk': return JUNK[plan.out.junk]();
+    default: return undefined;
+  }
+}
+
 async function runSortCall(plan, { fn, name, isAsync, isArgsort }) {
   const type = TYPES[plan.type];
   const rng = makeRng(plan.seed);
@@ -428,15 +462,28 @@ async function runSortCall(plan, { fn, name, isAsync, isArgsort }) {
     ? JUNK[plan.arrayJunk]()
     : place(type.ctor, plan.n, plan.layout, rng, (view) => DISTRIBUTIONS[plan.dist](view, makeRng(plan.seed ^ 0x9e3779b9)));
   const { signal, arm } = makeSignal(plan.signal);
-  const options = buildOptions(plan.options, signal ? { signal } : {});
-  const allowed = ['backend', 'threads', 'descending', ...(isArgsort ? [] : ['algorithm']), ...(isAsync ? ['signal'] : [])];
+  const overrides = signal ? { signal } : {};
+  const out = argsortOut(plan, array, rng);
+  if (out !== undefined) overrides.out = out;
+  const options = buildOptions(plan.options, overrides);
+  const allowed = ['backend', 'threads', 'descending', ...(isArgsort ? ['out'] : ['algorithm']), ...(isAsync ? ['signal'] : [])];
 
   const faults = new Set();
   optionFaults(options, allowed, faults);
-  if (!validArray(array, NUMERIC_TAGS, isAsync)) faults.add('array');
+  const arrayOk = validArray(array, NUMERIC_TAGS, isAsync);
+  if (!arrayOk) faults.add('array');
+  const isOptionsObject = options !== null && typeof options === 'object' && !Array.isArray(options) && !ArrayBuffer.isView(options);
+  const outGiven = isArgsort && isOptionsObject && options.out !== undefined;
+  if (outGiven) {
+    const given = options.out;
+    if (!typeOk(given, INDEX_TAGS)) faults.add('options.out');
+    else if (arrayOk && BYTE_LENGTH.call(given) / 4 !== elementCount(array)) faults.add('options.out');
+    else if (isAsync && !fixedLength(given)) faults.add('options.out');
+    else if (arrayOk && overlaps(given, array)) faults.add('options.out');
+  }
 
   const input = tagOf(array) !== undefined && !isDetached(array) ? plainCopy(array) : undefined;
-  const snaps = snapshot([array]);
+  const snaps = snapshot(outGiven ? [array, options.out] : [array]);
   const ctx = `${name}(${plan.arrayJunk !== undefined ? `junk #${plan.arrayJunk}` : `${type.name}(${plan.n}) ${plan.dist} ${plan.layout.kind}`}, ` +
     `${describeOptions(options)})`;
   const outcome = await invoke(fn, [array, options], isAsync, arm, ctx);
@@ -447,8 +494,9 @@ async function runSortCall(plan, { fn, name, isAsync, isArgsort }) {
     checkResult(result) {
       if (isArgsort) {
         assert.equal(tagOf(result), 'Uint32Array', `${ctx}: argsort returns a Uint32Array`);
+        if (outGiven) assert.equal(result, options.out, `${ctx}: argsort returns options.out`);
         assertSameElements(plainCopy(result), refArgsort(input, descending), ctx);
-        assertUnchanged(snaps, `${ctx}: argsort must not touch its input`);
+        assertUnchanged(snaps, `${ctx}: argsort must not touch its input`, outGiven ? options.out : undefined);
       } else {
         assert.equal(result, array, `${ctx}: sort returns its argument`);
         assertSameElements(plainCopy(array), refSort(input, descending), ctx);
