@@ -30,6 +30,7 @@ class ExecContext {
   // have finished. Nested calls from inside a body are allowed and cannot deadlock: the caller runs
   // every index nobody else has claimed and only ever waits for indices other threads are running.
   // An exception thrown by a body is rethrown here (the first one wins) after every index finished.
+  // Its own allocations come before any index runs: if they fail (std::bad_alloc), no body has run.
   void parallelFor(size_t count, const std::function<void(size_t)>& body) const;
 
   // A context for a nested phase that should use `threads` of this context's threads.
@@ -38,6 +39,10 @@ class ExecContext {
     copy.threads_ = threads ? threads : 1;
     return copy;
   }
+
+  // Whether cancelled() can ever become true: false for a context without cancellation flags (the
+  // synchronous calls'), whose kernels may then write their output as they go.
+  bool cancellable() const { return cancel_ != nullptr || userCancel_ != nullptr; }
 
   bool cancelled() const {
     if (cancel_ && cancel_->load(std::memory_order_relaxed)) return true;

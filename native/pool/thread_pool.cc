@@ -197,6 +197,8 @@ void ThreadPool::workerLoop(Worker* self) {
 }
 
 void ThreadPool::parallelFor(uint64_t ticket, size_t count, const std::function<void(size_t)>& body) {
+  // Every allocation of the call comes before its first index runs, as ExecContext::parallelFor
+  // promises (the in-place sort relies on it): nothing below may allocate.
   auto group = std::make_shared<Group>();
   group->ticket = ticket;
   group->count = count;

@@ -3,7 +3,7 @@
 // cover, the partition at every length past its vector thresholds, at extreme bounds and over every
 // lane mask, and whole quicksorts on 1 and 2 threads over the distributions that stress pivots (the
 // median-of-3 killer included), each against std::sort; the mapped partitions of every element type
-// and the quicksort that starts from them, against keys.hpp's maps; the pair scans of the presorted
+// (into a key buffer and in place) and the quicksorts that start from them, against keys.hpp's maps; the pair scans of the presorted
 // check, against a plain loop. And the dispatch: each target resolves to its
 // own table, so a SIMD path cannot silently fall back to the scalar table.
 #include <algorithm>
@@ -267,27 +267,34 @@ void checkFloatKeyMaps(const Path& path) {
   }
 }
 
-// The keys of input[1, size - 1), in one direction, as the mapped partition of element type T is to
-// write them: counted and split at bound, a permutation of keys.hpp's keys, and nothing written outside
-// keys[1, size - 1).
+// The keys of input[1, size - 1), in one direction, as the mapped partitions of element type T are to
+// write them, into a key buffer and in place: counted and split at bound, a permutation of keys.hpp's
+// keys, and nothing written outside keys[1, size - 1).
 template <class T>
 void checkMappedPartitionOf(const Path& path, const std::vector<T>& input, bool descending, KeyOf<T> bound) {
   using K = KeyOf<T>;
   const size_t n = input.size() - 2;
-  const std::string what = where<K>(path, n, descending ? "mapped partition desc" : "mapped partition asc");
   std::vector<K> expected(n);
   for (size_t i = 0; i < n; ++i) expected[i] = descending ? toKey<T, true>(input[1 + i]) : toKey<T, false>(input[1 + i]);
-  std::vector<K> keys(n + 2, K(0x5A));
-  const size_t m = partitionIntoOf<T>(*path.table, descending)(input.data() + 1, keys.data() + 1, n, bound);
   const auto less = [&](K k) { return k < bound; };
-  CHECK(m == static_cast<size_t>(std::count_if(expected.begin(), expected.end(), less)), what << " count");
-  CHECK(std::all_of(keys.begin() + 1, keys.begin() + 1 + m, less), what << " left");
-  CHECK(std::none_of(keys.begin() + 1 + m, keys.end() - 1, less), what << " right");
-  CHECK(keys.front() == K(0x5A) && keys.back() == K(0x5A), what << " wrote outside its range");
-  std::vector<K> written(keys.begin() + 1, keys.end() - 1);
+  const size_t expectedCount = static_cast<size_t>(std::count_if(expected.begin(), expected.end(), less));
   std::sort(expected.begin(), expected.end());
-  std::sort(written.begin(), written.end());
-  CHECK(written == expected, what << " keeps the keys");
+  const auto check = [&](const std::vector<K>& keys, size_t m, const char* name) {
+    const std::string what = where<K>(path, n, name) + (descending ? " desc" : " asc");
+    CHECK(m == expectedCount, what << " count");
+    CHECK(std::all_of(keys.begin() + 1, keys.begin() + 1 + m, less), what << " left");
+    CHECK(std::none_of(keys.begin() + 1 + m, keys.end() - 1, less), what << " right");
+    CHECK(keys.front() == K(0x5A) && keys.back() == K(0x5A), what << " wrote outside its range");
+    std::vector<K> written(keys.begin() + 1, keys.end() - 1);
+    std::sort(written.begin(), written.end());
+    CHECK(written == expected, what << " keeps the keys");
+  };
+  std::vector<K> keys(n + 2, K(0x5A));
+  check(keys, partitionIntoOf<T>(*path.table, descending)(input.data() + 1, keys.data() + 1, n, bound), "mapped partition");
+  // In place: the values' bits, at the same (unaligned) offset, mapped where they are.
+  std::vector<K> inPlace(n + 2, K(0x5A));
+  if (n > 0) std::memcpy(inPlace.data() + 1, input.data() + 1, n * sizeof(K));
+  check(inPlace, inPlaceMapsOf<T>(*path.table, descending).partition(inPlace.data() + 1, n, bound), "in-place mapped partition");
 }
 
 // Every length up to past the largest chunk (8 vectors and one more: 72 keys), then two long ones,
@@ -343,6 +350,21 @@ void checkQuickSortMapped(const Path& path, Pools& pools) {
           }
           CHECK(keys == expected, where<K>(path, n, "quickSortMapped") << " dist=" << dist << " desc=" << descending
                                                                       << " threads=" << threads);
+          // In place, the values come back sorted: the keys of expected, mapped back.
+          std::vector<K> bits(n);
+          std::memcpy(bits.data(), values.data(), n * sizeof(T));
+          if (descending) {
+            quickSortInPlace<T, true>(bits.data(), n, ctx, *path.table);
+          } else {
+            quickSortInPlace<T, false>(bits.data(), n, ctx, *path.table);
+          }
+          size_t wrong = 0;
+          for (size_t i = 0; i < n; ++i) {
+            const T back = descending ? fromKey<T, true>(expected[i]) : fromKey<T, false>(expected[i]);
+            wrong += bits[i] != std::bit_cast<K>(back);
+          }
+          CHECK(wrong == 0, where<K>(path, n, "quickSortInPlace") << " dist=" << dist << " desc=" << descending
+                                                                 << " threads=" << threads << ": " << wrong << " wrong");
         }
         CHECK(std::memcmp(values.data(), before.data(), n * sizeof(T)) == 0, where<K>(path, n, "quickSortMapped wrote its input"));
       }

@@ -27,6 +27,7 @@
 #include "kernels/sort/sort.hpp"
 #include "pool/thread_pool.hpp"
 #include "key_values.hpp"
+#include "failing_allocator.hpp"
 #include "pools.hpp"
 #include "test.hpp"
 
@@ -695,6 +696,56 @@ TEST("sort: cancelling mid-sort either finishes or leaves the data untouched") {
     }
   }
   CHECK(cancelledCount > 0, "no call was cancelled");
+}
+
+// ---- Running out of memory ----
+
+// Each allocation of the call fails in turn (failing_allocator.hpp), on a uniform array several
+// threads' worth long: the call either throws std::bad_alloc with the array untouched, or finishes
+// with it sorted. With a context that can be cancelled the quicksort goes through a key buffer and
+// must always throw; without one it sorts in place, and a failure after its first level has begun
+// writing must be absorbed (the rest sorted on the calling thread), which the last check requires to
+// have happened at least once, so that this test reaches that recovery at all.
+template <class T>
+void checkAllocationFailures(ElementType type, const char* name, Pools& pools) {
+  const size_t n = 8 * Config::kMinPerThread + 3;
+  const std::vector<T> input = generate<T>(Dist::Uniform, n, 5);
+  const std::vector<T> expected = referenceSort(input, false);
+  std::atomic<bool> neverSet{false};
+  for (bool cancellable : {false, true}) {
+    int threw = 0, absorbed = 0;
+    for (long k = 0;; ++k) {
+      Guarded<T> array(input);
+      bool caught = false;
+      pk::test::failAllocationAfter(k);
+      try {
+        sort({type, array.data(), n, Algorithm::Quick, false}, pools.context(2, cancellable ? &neverSet : nullptr));
+      } catch (const std::bad_alloc&) {
+        caught = true;
+      }
+      const bool failed = pk::test::allocationFailed();
+      pk::test::failAllocationAfter(-1);
+      const std::string what = std::string(name) + (cancellable ? " cancellable" : " in place") + " allocation " + std::to_string(k);
+      CHECK(array.redZonesIntact(), what);
+      if (caught) {
+        ++threw;
+        CHECK(array.sameBytesAs(input), what << ": threw, but changed the array");
+        continue;
+      }
+      CHECK(firstDifference(array, expected) == n, what << ": returned, but not sorted");
+      if (!failed) break;  // past the call's last allocation
+      ++absorbed;
+    }
+    CHECK(threw > 0, name << " no allocation failure reached the caller");
+    CHECK(cancellable ? absorbed == 0 : absorbed > 0,
+          name << (cancellable ? " cancellable: a failure was absorbed" : " in place: no failure reached the recovery"));
+  }
+}
+
+TEST("sort: when memory runs out mid-call, the array is untouched or sorted") {
+  Pools pools(2);
+  checkAllocationFailures<double>(ElementType::Float64, "float64", pools);
+  checkAllocationFailures<int32_t>(ElementType::Int32, "int32", pools);
 }
 
 }  // namespace

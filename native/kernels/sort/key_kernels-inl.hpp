@@ -27,17 +27,44 @@
 namespace pk::sort::simd {
 
 // ---- Partition ----
+//
+// The partitions read each key once, through a map: Keys, the identity, for arrays of keys; or
+// key_maps-inl.hpp's map from a caller's values (their bits) to keys, which partitions values in
+// place as it maps them (a sort's first level, when it may write the caller's array as it goes).
+// Every slot is read before it is written, so once a partition returns, all of a[0, n) are keys.
 
-// Branch-free Lomuto, for ranges too short for the vector loop (and the tail it leaves).
-template <class T>
+struct Keys {
+  static constexpr bool kIdentity = true;
+  template <class K>
+  [[gnu::always_inline]] static K map(K key) {  // inlined: no copy for the linker to share between targets
+    return key;
+  }
+};
+
+// Branch-free Lomuto, for ranges too short for the vector loop (and the tail it leaves); a[0, from)
+// are keys already, a[from, n) not yet mapped.
+template <class T, class Map = Keys>
 size_t partitionScalar(typename T::K* a, size_t n, typename T::K bound, size_t m = 0, size_t from = 0) {
   for (size_t i = from; i < n; ++i) {
-    const typename T::K key = a[i];
+    const typename T::K key = Map::map(a[i]);
     a[i] = a[m];
     a[m] = key;
     m += key < bound;
   }
   return m;
+}
+
+// Loads kCount vectors from p, through Map; a map that is not the identity maps them into a buffer in
+// L1 first, in a plain loop that the target's flags vectorize.
+template <class T, class Map, size_t kCount>
+inline void loadMapped(const typename T::K* p, typename T::V (&v)[kCount]) {
+  if constexpr (Map::kIdentity) {
+    for (size_t u = 0; u < kCount; ++u) v[u] = T::load(p + u * T::N);
+  } else {
+    typename T::K keys[kCount * T::N];
+    for (size_t i = 0; i < kCount * T::N; ++i) keys[i] = Map::map(p[i]);
+    for (size_t u = 0; u < kCount; ++u) v[u] = T::load(keys + u * T::N);
+  }
 }
 
 // Partitions a[0, n) into keys < bound, then the others, in place; returns how many are < bound.
@@ -49,7 +76,7 @@ size_t partitionScalar(typename T::K* a, size_t n, typename T::K bound, size_t m
 // count. The garbage each store leaves lands in free slots that later stores overwrite. Permuting in a
 // register and storing (never compress-storing to memory) is what keeps this fast on Zen 4; deciding
 // the side once per kUnroll vectors keeps the mispredicted branches few.
-template <class T>
+template <class T, class Map = Keys>
 size_t partitionFromAligned(typename T::K* a, size_t n, typename T::K bound) {
   using V = typename T::V;
   constexpr size_t N = T::N;
@@ -57,14 +84,12 @@ size_t partitionFromAligned(typename T::K* a, size_t n, typename T::K bound) {
   // every x86 path (Zen 4), and what lets the u32 table partition beat compresses there.
   constexpr size_t kUnroll = 8;
   constexpr size_t kHeld = kUnroll * N;
-  if (n < 2 * kHeld) return partitionScalar<T>(a, n, bound);
+  if (n < 2 * kHeld) return partitionScalar<T, Map>(a, n, bound);
   const size_t vectorEnd = n - n % N;
   const V b = T::boundVector(bound);
-  V held[2 * kUnroll];
-  for (size_t u = 0; u < kUnroll; ++u) {
-    held[u] = T::load(a + u * N);
-    held[kUnroll + u] = T::load(a + vectorEnd - kHeld + u * N);
-  }
+  V heldLeft[kUnroll], heldRight[kUnroll];
+  loadMapped<T, Map>(a, heldLeft);
+  loadMapped<T, Map>(a + vectorEnd - kHeld, heldRight);
   size_t readLeft = kHeld, readRight = vectorEnd - kHeld, writeLeft = 0, writeRight = vectorEnd;
   const auto store = [&](V v) {
     const unsigned mask = T::lessMask(v, b);
@@ -86,24 +111,25 @@ size_t partitionFromAligned(typename T::K* a, size_t n, typename T::K bound) {
       from = a + readRight;
     }
     V v[kUnroll];
-    for (size_t u = 0; u < kUnroll; ++u) v[u] = T::load(from + u * N);
+    loadMapped<T, Map>(from, v);
     for (size_t u = 0; u < kUnroll; ++u) store(v[u]);
   }
   while (readLeft < readRight) {
-    V v;
+    V v[1];
     if (readLeft - writeLeft <= writeRight - readRight) {
-      v = T::load(a + readLeft);
+      loadMapped<T, Map>(a + readLeft, v);
       readLeft += N;
     } else {
       readRight -= N;
-      v = T::load(a + readRight);
+      loadMapped<T, Map>(a + readRight, v);
     }
-    store(v);
+    store(v[0]);
   }
   // The free slots, 2·kHeld of them, are now contiguous: the held vectors fill them exactly.
-  for (V v : held) store(v);
+  for (V v : heldLeft) store(v);
+  for (V v : heldRight) store(v);
   // The n % N keys after the vector part: a[writeLeft, vectorEnd) are all >= bound.
-  return partitionScalar<T>(a, n, bound, writeLeft, vectorEnd);
+  return partitionScalar<T, Map>(a, n, bound, writeLeft, vectorEnd);
 }
 
 // partitionFromAligned, with its loads (from a + multiple of N) aligned to the vector size: on a range
@@ -111,7 +137,7 @@ size_t partitionFromAligned(typename T::K* a, size_t n, typename T::K bound) {
 // 64Ki-key blocks 2.5x slower (1e7 u64, AVX-512, Zen 4: 13 ms against 5), and the recursion's ranges
 // start anywhere. The keys before the first aligned address are partitioned alone, and the keys >=
 // bound among them are swapped with the last keys < bound of the rest.
-template <class T>
+template <class T, class Map = Keys>
 size_t partition(typename T::K* a, size_t n, typename T::K bound) {
   using K = typename T::K;
   constexpr size_t kAlign = sizeof(typename T::V);
@@ -119,9 +145,9 @@ size_t partition(typename T::K* a, size_t n, typename T::K bound) {
   // other instruction sets' translation units (see the top of this file).
   const size_t toAlign = (kAlign - reinterpret_cast<uintptr_t>(a) % kAlign) % kAlign / sizeof(K);
   const size_t head = toAlign < n ? toAlign : n;
-  if (head == 0) return partitionFromAligned<T>(a, n, bound);
-  const size_t headLess = partitionScalar<T>(a, head, bound);
-  const size_t restLess = partitionFromAligned<T>(a + head, n - head, bound);
+  if (head == 0) return partitionFromAligned<T, Map>(a, n, bound);
+  const size_t headLess = partitionScalar<T, Map>(a, head, bound);
+  const size_t restLess = partitionFromAligned<T, Map>(a + head, n - head, bound);
   // a[headLess, head) are >= bound, a[head, head + restLess) are < bound.
   const size_t moved = head - headLess < restLess ? head - headLess : restLess;
   for (size_t i = 0; i < moved; ++i) {

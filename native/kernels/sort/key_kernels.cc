@@ -12,8 +12,8 @@ namespace {
 
 struct BaselineTag {};
 
-// The mapped partition's "vectors" on the scalar path: one key each, which makes its loop the
-// branch-free one of partitionBy.
+// The mapped partitions' "vectors" on the scalar path: one key each, which makes the loop into a key
+// buffer the branch-free one of partitionBy (the in-place one keeps its choice of end per 8 keys).
 template <class Key>
 struct ScalarLane {
   using K = Key;
@@ -31,6 +31,7 @@ constexpr KeyKernelTable kBaseline{kScalarKeyKernels<uint32_t>,
                                    maps::floatKeyMaps<BaselineTag, float>(),
                                    maps::floatKeyMaps<BaselineTag, double>(),
                                    maps::mappedPartitions<ScalarLane<uint32_t>, ScalarLane<uint64_t>>(),
+                                   maps::inPlaceMaps<ScalarLane<uint32_t>, ScalarLane<uint64_t>>(),
                                    maps::pairScans<BaselineTag>()};
 
 }  // namespace

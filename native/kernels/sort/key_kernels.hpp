@@ -17,6 +17,10 @@
 //   partitionInto  the keys of values of a 32- or 64-bit type, those < bound first, written to the
 //                  key buffer: one pass instead of a map and then a partition
 //
+// and its in-place counterpart, for sorts that may write the caller's array as they go:
+//
+//   inPlace        the same partition in the caller's array itself, and the map back
+//
 // and the pair scan of presorted.hpp's check, over the caller's values of those types:
 //
 //   scanPairs      which steps (fall, rise, equal) the keys of adjacent values take
@@ -62,6 +66,23 @@ using MappedPartitions = std::array<PartitionInto<T>, 2>;  // [descending]
 using MappedPartitionTable = std::tuple<MappedPartitions<float>, MappedPartitions<int32_t>, MappedPartitions<uint32_t>,
                                         MappedPartitions<double>, MappedPartitions<int64_t>, MappedPartitions<uint64_t>>;
 
+// The same for a sort that may write the caller's array as it goes (quickSortInPlace): the values'
+// bits are mapped to keys where they are, as the first level partitions them, and back once sorted.
+//
+//   partition  maps a[0, n) from the values' bits to their keys, those < bound first; returns how many
+//   fromKeys   maps a[0, n) from keys back to the values' bits
+template <class T>
+struct InPlaceKeyMaps {
+  size_t (*partition)(KeyOf<T>* a, size_t n, KeyOf<T> bound);
+  void (*fromKeys)(KeyOf<T>* a, size_t n);
+};
+
+template <class T>
+using InPlaceMaps = std::array<InPlaceKeyMaps<T>, 2>;  // [descending]
+
+using InPlaceMapTable = std::tuple<InPlaceMaps<float>, InPlaceMaps<int32_t>, InPlaceMaps<uint32_t>, InPlaceMaps<double>,
+                                   InPlaceMaps<int64_t>, InPlaceMaps<uint64_t>>;
+
 // What the adjacent pairs of values[0, pairs] show in key order (keys.hpp, in one direction): the
 // PairSeen bits of the kinds of step found from each key to the next.
 enum PairSeen : unsigned { kFall = 1, kRise = 2, kEqual = 4 };
@@ -84,6 +105,7 @@ struct KeyKernelTable {
   std::array<FloatKeyMaps<float>, 2> f32;  // [descending]
   std::array<FloatKeyMaps<double>, 2> f64;
   MappedPartitionTable mapped;
+  InPlaceMapTable inPlace;
   PairScanTable scans;
 };
 
@@ -130,6 +152,12 @@ const FloatKeyMaps<F>& floatKeyMapsOf(const KeyKernelTable& table, bool descendi
 template <HasMappedPartition T>
 PartitionInto<T> partitionIntoOf(const KeyKernelTable& table, bool descending) {
   return std::get<MappedPartitions<T>>(table.mapped)[descending];
+}
+
+// The in-place maps of element type T in one direction.
+template <HasMappedPartition T>
+const InPlaceKeyMaps<T>& inPlaceMapsOf(const KeyKernelTable& table, bool descending) {
+  return std::get<InPlaceMaps<T>>(table.inPlace)[descending];
 }
 
 // The pair scan of element type T in one direction.

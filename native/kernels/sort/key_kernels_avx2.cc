@@ -154,6 +154,7 @@ constexpr KeyKernelTable kTable{
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
     maps::mappedPartitions<U32, U64Partition>(),
+    maps::inPlaceMaps<U32, U64Partition>(),
     maps::pairScans<U64>(),
 };
 

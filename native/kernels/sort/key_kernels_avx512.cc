@@ -204,6 +204,7 @@ constexpr KeyKernelTable kTable{
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
     maps::mappedPartitions<U32Partition, U64>(),
+    maps::inPlaceMaps<U32Partition, U64>(),
     maps::pairScans<U64>(),
 };
 

@@ -135,6 +135,7 @@ constexpr KeyKernelTable kTable{
     maps::floatKeyMaps<U64, float>(),
     maps::floatKeyMaps<U64, double>(),
     maps::mappedPartitions<U32, U64>(),
+    maps::inPlaceMaps<U32, U64>(),
     maps::pairScans<U64>(),
 };
 

@@ -1,17 +1,20 @@
 // The kernel tables' passes that apply keys.hpp's maps (key_kernels.hpp): the whole-array float maps,
-// in plain loops, the mapped partitions, and the pair scans. Each translation unit that includes this
-// header compiles them with its own target's flags, so the compiler vectorizes the loops for that
-// target. That pays while the array is in cache (Zen 3, AVX2, one thread, f64 at 1e4: ~110 -> ~129 M
-// elements/s); at 1e6 the passes are bound by memory.
+// in plain loops, the mapped partitions (into a key buffer, and in place), and the pair scans. Each
+// translation unit that includes this header compiles them with its own target's flags, so the
+// compiler vectorizes the loops for that target. That pays while the array is in cache (Zen 3, AVX2,
+// one thread, f64 at 1e4: ~110 -> ~129 M elements/s); at 1e6 the passes are bound by memory.
 //
 // Every template takes a Tag (or traits) type local to the including translation unit, so no
 // instantiation is shared (ODR-merged) between units compiled for different instruction sets.
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
+#include "kernels/sort/key_kernels-inl.hpp"
 #include "kernels/sort/key_kernels.hpp"
 #include "kernels/sort/keys.hpp"
 
@@ -85,6 +88,37 @@ constexpr MappedPartitionTable mappedPartitions() {
           {&partitionInto<T64, double, false>, &partitionInto<T64, double, true>},
           {&partitionInto<T64, int64_t, false>, &partitionInto<T64, int64_t, true>},
           {&partitionInto<T64, uint64_t, false>, &partitionInto<T64, uint64_t, true>}};
+}
+
+// keys.hpp's map from the bits of a value of type F to its key, as the Map of key_kernels-inl.hpp's
+// partition (T, the partition's traits, keeps every instantiation local to its translation unit).
+template <class T, class F, bool kDescending>
+struct KeyOfBits {
+  static constexpr bool kIdentity = std::is_unsigned_v<F> && !kDescending;
+  [[gnu::always_inline]] static KeyOf<F> map(KeyOf<F> bits) { return toKey<F, kDescending>(std::bit_cast<F>(bits)); }
+};
+
+template <class T, class F, bool kDescending>
+size_t partitionInPlace(KeyOf<F>* a, size_t n, KeyOf<F> bound) {
+  return simd::partition<T, KeyOfBits<T, F, kDescending>>(a, n, bound);
+}
+
+template <class T, class F, bool kDescending>
+void fromKeysInPlace(KeyOf<F>* a, size_t n) {
+  for (size_t i = 0; i < n; ++i) a[i] = std::bit_cast<KeyOf<F>>(fromKey<F, kDescending>(a[i]));
+}
+
+template <class T, class F>
+constexpr InPlaceMaps<F> inPlaceMapsOfType() {
+  return {{{&partitionInPlace<T, F, false>, &fromKeysInPlace<T, F, false>},
+           {&partitionInPlace<T, F, true>, &fromKeysInPlace<T, F, true>}}};
+}
+
+// A table's in-place maps, from the traits of its u32 and u64 partitions.
+template <class T32, class T64>
+constexpr InPlaceMapTable inPlaceMaps() {
+  return {inPlaceMapsOfType<T32, float>(),  inPlaceMapsOfType<T32, int32_t>(), inPlaceMapsOfType<T32, uint32_t>(),
+          inPlaceMapsOfType<T64, double>(), inPlaceMapsOfType<T64, int64_t>(), inPlaceMapsOfType<T64, uint64_t>()};
 }
 
 // The pair scan (key_kernels.hpp). Each key is mapped twice, as the later of one pair and the earlier

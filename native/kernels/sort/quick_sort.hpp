@@ -6,12 +6,13 @@
 //   Partition  keys < pivot first, by the SIMD kernel of the dispatch table (key_kernels.hpp);
 //              in parallel at the top of the recursion
 //   Recurse    in parallel on both sides with the threads split by size, then sequentially into the
-//              smaller side while looping on the larger (O(log n) stack); heapsort once the depth
-//              limit shows the pivots are failing, the table's sorting networks (or insertion sort)
-//              from its smallMax down
+//              left side while looping on the right (a stack no deeper than the depth limit); heapsort
+//              once that limit shows the pivots are failing, the table's sorting networks (or
+//              insertion sort) from its smallMax down
 //
 // quickSortMapped is the same sort of the keys of a caller's array of 32- or 64-bit elements, whose
-// first level partitions from the values into the key buffer, mapping them on the way.
+// first level partitions from the values into the key buffer, mapping them on the way;
+// quickSortInPlace maps and partitions them in the caller's array itself.
 //
 // Duplicates cannot stall it: when nothing is below the pivot, the pivot is the minimum, and one more
 // pass (keys < pivot + 1, i.e. equal to it) moves all its copies to the front, where they are already
@@ -20,11 +21,15 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/sort/base_case.hpp"
@@ -48,7 +53,9 @@ const KeyKernels<K>& kernelsFor(const KeyKernelTable& table) {
 
 // Sorts a[0, n) on the calling thread, leaving the ranges of at most leafMax keys it partitions down
 // to (leafMax >= kernels.smallMax) to leaf(range, length, depth); depth is the number of partition
-// levels left before heapsort.
+// levels left before heapsort. The left side of every split is finished before the right one, so the
+// ranges end in address order (which quickSortInPlace relies on); the recursion is at most `depth`
+// calls deep, as every level spends one.
 template <class K, class Leaf>
 void introsortTo(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx, size_t leafMax,
                  const Leaf& leaf) {
@@ -73,22 +80,28 @@ void introsortTo(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const 
       continue;
     }
     // Recurse.
-    if (m < n - m) {
-      introsortTo(a, m, depth, kernels, ctx, leafMax, leaf);
-      a += m;
-      n -= m;
-    } else {
-      introsortTo(a + m, n - m, depth, kernels, ctx, leafMax, leaf);
-      n = m;
-    }
+    introsortTo(a, m, depth, kernels, ctx, leafMax, leaf);
+    a += m;
+    n -= m;
   }
   leaf(a, n, depth);
 }
 
+// What introsort calls as it finishes ranges, in address order: finished(end) says that the keys of
+// the range it sorts up to `end` are in their final place. By default nothing.
+struct IgnoreFinished {
+  template <class K>
+  void operator()(K*) const {}
+};
+
 // Sorts a[0, n) on the calling thread, down to the table's sorting networks.
-template <class K>
-void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx) {
-  introsortTo(a, n, depth, kernels, ctx, kernels.smallMax, [&](K* range, size_t length, int) { kernels.sortSmall(range, length); });
+template <class K, class Finished = IgnoreFinished>
+void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx,
+               const Finished& finished = {}) {
+  introsortTo(a, n, depth, kernels, ctx, kernels.smallMax, [&](K* range, size_t length, int) {
+    kernels.sortSmall(range, length);
+    finished(range + length);
+  });
 }
 
 // The ranges that the parallel top of the recursion leaves to single threads, sorted by all the
@@ -261,43 +274,127 @@ void quickSort(K* a, size_t n, const ExecContext& ctx, const KeyKernelTable& tab
   parallelQuickSort(a, n, introsortDepthLimit(n), kernelsFor<K>(table), ctx);
 }
 
-// Sorts the keys (keys.hpp) of values[0, n), n >= 1, of a type with a mapped partition into keys[0,
-// n), reading the values only. The first level samples its pivot from the values and partitions them
-// straight into the key buffer with the table's mapped partition, which saves a whole pass over
-// memory against mapping first; the levels below are quickSort's.
-template <HasMappedPartition T, bool kDescending>
-void quickSortMapped(const T* values, KeyOf<T>* keys, size_t n, const ExecContext& ctx,
-                     const KeyKernelTable& table = keyKernels()) {
-  using K = KeyOf<T>;
-  const KeyKernels<K>& kernels = kernelsOf<K>(table);
-  const PartitionInto<T> partitionInto = partitionIntoOf<T>(table, kDescending);
+// The first level of a quicksort that maps the caller's values to keys as it partitions them, and the
+// levels below it (quickSort's), for keys[0, n), n >= 1. keyAt(i) is the key of the i-th value, for
+// the pivot's sample; partitionBlock(begin, length, pivot) writes the keys of that block of values to
+// keys[begin, begin + length), those < pivot first, and returns how many there are. On one thread,
+// introsort tells `finished` as it finishes ranges.
+template <class K, class KeyAt, class PartitionBlock, class Finished = IgnoreFinished>
+void quickSortMappedFirst(K* keys, size_t n, const KeyAt& keyAt, const PartitionBlock& partitionBlock,
+                          const KeyKernels<K>& kernels, const ExecContext& ctx, const Finished& finished = {}) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
-  const auto keyAt = [values](size_t i) { return toKey<T, kDescending>(values[i]); };
   ctx.throwIfCancelled();
   // Sample.
   const K pivot = threads < 2 ? samplePivot<Config::kSequentialPivotSample>(n, keyAt) : samplePivot(n, keyAt);
   // Partition.
-  const auto partitionBlock = [&](size_t begin, size_t length) {
-    return partitionInto(values + begin, keys + begin, length, pivot);
-  };
   const int depth = introsortDepthLimit(n) - 1;
   if (threads < 2) {
-    const size_t m = partitionBlock(0, n);
+    const size_t m = partitionBlock(0, n, pivot);
     if (m == 0) {
       // The pivot is the minimum: its copies go first and are in place, as in introsort.
       if (pivot == std::numeric_limits<K>::max()) return;
       const size_t equal = kernels.partition(keys, n, K(pivot + 1));
-      introsort(keys + equal, n - equal, depth, kernels, ctx);
+      introsort(keys + equal, n - equal, depth, kernels, ctx, finished);
     } else {
-      introsort(keys, m, depth, kernels, ctx);
-      introsort(keys + m, n - m, depth, kernels, ctx);
+      introsort(keys, m, depth, kernels, ctx, finished);
+      introsort(keys + m, n - m, depth, kernels, ctx, finished);
     }
     return;
   }
   // Recurse.
   PieceQueue<K> queue(n, threads);
-  sortSides(keys, n, parallelPartition(keys, n, partitionBlock, threads, ctx), pivot, depth, threads, kernels, ctx, queue);
+  const size_t m = parallelPartition(keys, n, [&](size_t begin, size_t length) { return partitionBlock(begin, length, pivot); },
+                                     threads, ctx);
+  sortSides(keys, n, m, pivot, depth, threads, kernels, ctx, queue);
   queue.sortAll(threads, kernels, ctx);
+}
+
+// Sorts the keys (keys.hpp) of values[0, n), n >= 1, of a type with a mapped partition into keys[0,
+// n), reading the values only. The first level samples its pivot from the values and partitions them
+// straight into the key buffer with the table's mapped partition, which saves a whole pass over
+// memory against mapping first.
+template <HasMappedPartition T, bool kDescending>
+void quickSortMapped(const T* values, KeyOf<T>* keys, size_t n, const ExecContext& ctx,
+                     const KeyKernelTable& table = keyKernels()) {
+  const PartitionInto<T> partitionInto = partitionIntoOf<T>(table, kDescending);
+  quickSortMappedFirst(
+      keys, n, [values](size_t i) { return toKey<T, kDescending>(values[i]); },
+      [&](size_t begin, size_t length, KeyOf<T> pivot) { return partitionInto(values + begin, keys + begin, length, pivot); },
+      kernelsOf<KeyOf<T>>(table), ctx);
+}
+
+// Maps sorted keys back to the bits of their values behind a sort that finishes its ranges in address
+// order: once the keys finished since the last call fill kBatch, they are mapped back, while still in
+// L1 (one pass over memory fewer than mapping the whole array back afterwards); flush(end) maps back
+// the rest. No fromKeys: the keys are the values.
+template <class K>
+class MapBackInOrder {
+ public:
+  // 16 KiB of keys, a third of a Zen 4/5 L1: a few calls per batch of leaves (the networks sort at
+  // most 1-2 KiB each), while their keys are still in L1.
+  static constexpr size_t kBatch = (size_t{16} << 10) / sizeof(K);
+
+  MapBackInOrder(K* begin, void (*fromKeys)(K*, size_t)) : done_(begin), fromKeys_(fromKeys) {}
+  void operator()(K* end) const {
+    if (static_cast<size_t>(end - done_) >= kBatch) flush(end);
+  }
+  void flush(K* end) const {
+    if (fromKeys_) fromKeys_(done_, static_cast<size_t>(end - done_));
+    done_ = end;
+  }
+  K* done() const { return done_; }
+
+ private:
+  mutable K* done_;
+  void (*fromKeys_)(K*, size_t);
+};
+
+// Sorts the values of a[0, n), n >= 1, where they are: a holds the bits of values of T, read and
+// written as keys only. The first level maps the values to keys as it partitions them in place, the
+// levels below sort the keys, and they are mapped back: on one thread leaf by leaf as introsort
+// finishes them, on several in a parallel pass at the end. Against quickSortMapped and a write-back
+// from the key buffer this needs no buffer and saves a pass over memory, and the first and last
+// passes read and write the same lines instead of reading one array and writing another.
+//
+// Only for a context that cannot be cancelled: once the first level has started, the caller's
+// values can no longer be given back. Nor can the call fail after that: the only other exception is
+// memory running out for the parallel levels' bookkeeping, and a parallel phase that cannot allocate
+// fails before any of its blocks runs (ExecContext::parallelFor), so the first level has then mapped
+// every block or none. If none, the array is untouched and the exception goes on; if every one, the
+// array holds keys only (nothing is mapped back before the parallel levels end), and the rest is
+// sorted and mapped back on the calling thread, which allocates nothing.
+template <HasMappedPartition T, bool kDescending>
+void quickSortInPlace(KeyOf<T>* a, size_t n, const ExecContext& ctx, const KeyKernelTable& table = keyKernels()) {
+  using K = KeyOf<T>;
+  const KeyKernels<K>& kernels = kernelsOf<K>(table);
+  const InPlaceKeyMaps<T>& maps = inPlaceMapsOf<T>(table, kDescending);
+  constexpr bool kKeysAreValues = std::is_unsigned_v<T> && !kDescending;
+  const MapBackInOrder<K> mapBack(a, kKeysAreValues ? nullptr : maps.fromKeys);
+  std::atomic<bool> started{false};
+  try {
+    quickSortMappedFirst(
+        a, n, [a](size_t i) { return toKey<T, kDescending>(std::bit_cast<T>(a[i])); },
+        [&](size_t begin, size_t length, K pivot) {
+          started.store(true, std::memory_order_relaxed);
+          return maps.partition(a + begin, length, pivot);
+        },
+        kernels, ctx, mapBack);
+  } catch (const std::bad_alloc&) {
+    if (!started.load(std::memory_order_relaxed)) throw;
+    introsort(a, n, introsortDepthLimit(n), kernels, ExecContext(), mapBack);
+  }
+  if (kKeysAreValues) return;
+  // One thread: what is left after its last leaf (a run of equal keys it ended on, say).
+  const unsigned threads = numThreadsFor(n, ctx.threads());
+  if (threads < 2 || mapBack.done() != a) return mapBack.flush(a + n);
+  // Several threads: all of it, in parallel, or on this thread if that cannot start.
+  const BlockSplit blocks(n, threads);
+  const auto mapBackBlock = [&](size_t b) { maps.fromKeys(a + blocks.begin(b), blocks.end(b) - blocks.begin(b)); };
+  try {
+    forEachBlock(ctx, threads, blocks, false, mapBackBlock);
+  } catch (const std::bad_alloc&) {
+    mapBack.flush(a + n);
+  }
 }
 
 }  // namespace pk::sort

@@ -11,6 +11,10 @@
 //
 // Only the write-back touches the caller's memory, and it never polls cancellation, so a call that
 // throws (pk::Cancelled or std::bad_alloc) leaves the caller's data bit-for-bit untouched.
+//
+// A quicksort of a large array of 32- or 64-bit elements that cannot be cancelled (the synchronous
+// calls) needs no buffer: it maps, sorts and maps back in the caller's array itself
+// (quickSortInPlace), and once it has begun writing it cannot fail.
 #include "kernels/sort/sort.hpp"
 
 #include <algorithm>
@@ -139,6 +143,11 @@ void sortThrough(const SortJob& job, Algorithm algorithm, const ExecContext& ctx
         std::reverse(data, data + n);
         return;
       case Presorted::No: break;
+    }
+    if constexpr (HasMappedPartition<T>) {
+      if (algorithm == Algorithm::Quick && n >= Config::kMappedPartitionMin && !ctx.cancellable()) {
+        return quickSortInPlace<T, kDescending>(static_cast<KeyOf<T>*>(job.data), n, ctx);
+      }
     }
     const auto keys = allocateBuffer<W>(n);
     const KeyPasses<T, W> passes = keyPasses<T, W, kDescending>();

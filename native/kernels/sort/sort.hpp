@@ -1,7 +1,8 @@
 // Sorting and argsort of the 11 numeric TypedArray kinds, in the order of TypedArray.prototype.sort():
 // ascending numbers, NaN last whatever its sign bit, -0 before +0. Descending reverses the numbers and
 // keeps NaN last. Both calls may throw pk::Cancelled (from ctx) or std::bad_alloc; either way the
-// caller's array and indices are left untouched, because the result is written back only at the end.
+// caller's array and indices are left untouched, because the result is written back only at the end
+// (or, for a sort with a context that cannot be cancelled, because once it writes it cannot fail).
 #pragma once
 
 #include <cstddef>
