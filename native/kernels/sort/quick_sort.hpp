@@ -12,7 +12,7 @@
 //
 // quickSortMapped is the same sort of the keys of a caller's array of 32- or 64-bit elements, whose
 // first level partitions from the values into the key buffer, mapping them on the way;
-// quickSortInPlace maps and partitions them in the caller's array itself.
+// quickSortInPlace maps and partitions them in the caller's array itself, and maps them back.
 //
 // Duplicates cannot stall it: when nothing is below the pivot, the pivot is the minimum, and one more
 // pass (keys < pivot + 1, i.e. equal to it) moves all its copies to the front, where they are already
@@ -53,15 +53,17 @@ const KeyKernels<K>& kernelsFor(const KeyKernelTable& table) {
 
 // Sorts a[0, n) on the calling thread, leaving the ranges of at most leafMax keys it partitions down
 // to (leafMax >= kernels.smallMax) to leaf(range, length, depth); depth is the number of partition
-// levels left before heapsort. The left side of every split is finished before the right one, so the
-// ranges end in address order (which quickSortInPlace relies on); the recursion is at most `depth`
-// calls deep, as every level spends one.
-template <class K, class Leaf>
+// levels left before heapsort. finished(range, length) is told of the ranges it finishes itself: runs
+// of copies of a pivot that was the minimum, and ranges it heapsorts. The left side of every split is
+// done before the right one, so on their own the leaves and finished ranges come in address order;
+// the recursion is at most `depth` calls deep, as every level spends one.
+template <class K, class Leaf, class Finished>
 void introsortTo(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx, size_t leafMax,
-                 const Leaf& leaf) {
+                 const Leaf& leaf, const Finished& finished) {
   while (n > leafMax) {
     if (depth-- == 0) {
       heapSort(a, n, std::less<K>{}, ctx);
+      finished(a, n);
       return;
     }
     // Subtrees below kBlock keys run unpolled: at most ~kBlock·log2(kBlock) steps.
@@ -73,35 +75,60 @@ void introsortTo(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const 
     // Partition.
     const size_t m = kernels.partition(a, n, pivot);
     if (m == 0) {
-      if (pivot == std::numeric_limits<K>::max()) return;  // the minimum is the maximum: all equal
-      const size_t equal = kernels.partition(a, n, K(pivot + 1));
+      // The pivot is the minimum: its copies go first and are final (all keys, if it is the maximum).
+      const size_t equal = pivot == std::numeric_limits<K>::max() ? n : kernels.partition(a, n, K(pivot + 1));
+      finished(a, equal);
       a += equal;
       n -= equal;
       continue;
     }
     // Recurse.
-    introsortTo(a, m, depth, kernels, ctx, leafMax, leaf);
+    introsortTo(a, m, depth, kernels, ctx, leafMax, leaf, finished);
     a += m;
     n -= m;
   }
   leaf(a, n, depth);
 }
 
-// What introsort calls as it finishes ranges, in address order: finished(end) says that the keys of
-// the range it sorts up to `end` are in their final place. By default nothing.
-struct IgnoreFinished {
-  template <class K>
-  void operator()(K*) const {}
+// Maps sorted keys back to the bits of their values behind introsort, which finishes its ranges in
+// address order and tells finishedUpTo: once the keys finished since the last batch fill kBatch, they
+// are mapped back, while still in L1 (one pass over memory fewer than mapping the whole array back
+// afterwards); flush(end) maps back the rest. Without fromKeys (a sort in a key buffer, or keys that
+// are the values) it does nothing.
+template <class K>
+class MapBackInOrder {
+ public:
+  // 16 KiB of keys, a third of a Zen 4/5 L1: a few calls per batch of leaves (the networks sort at
+  // most 1-2 KiB each), while their keys are still in L1.
+  static constexpr size_t kBatch = (size_t{16} << 10) / sizeof(K);
+  using FromKeys = void (*)(K* a, size_t n);
+
+  MapBackInOrder(K* begin, FromKeys fromKeys) : done_(begin), fromKeys_(fromKeys) {}
+  void finishedUpTo(K* end) const {
+    if (fromKeys_ && static_cast<size_t>(end - done_) >= kBatch) flush(end);
+  }
+  void flush(K* end) const {
+    if (fromKeys_) fromKeys_(done_, static_cast<size_t>(end - done_));
+    done_ = end;
+  }
+
+ private:
+  mutable K* done_;
+  FromKeys fromKeys_;
 };
 
-// Sorts a[0, n) on the calling thread, down to the table's sorting networks.
-template <class K, class Finished = IgnoreFinished>
+// Sorts a[0, n) on the calling thread, down to the table's sorting networks, telling mapBack as it
+// finishes ranges (flush is the caller's).
+template <class K>
 void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const ExecContext& ctx,
-               const Finished& finished = {}) {
-  introsortTo(a, n, depth, kernels, ctx, kernels.smallMax, [&](K* range, size_t length, int) {
-    kernels.sortSmall(range, length);
-    finished(range + length);
-  });
+               const MapBackInOrder<K>& mapBack = {nullptr, nullptr}) {
+  introsortTo(
+      a, n, depth, kernels, ctx, kernels.smallMax,
+      [&](K* range, size_t length, int) {
+        kernels.sortSmall(range, length);
+        mapBack.finishedUpTo(range + length);
+      },
+      [&](K* range, size_t length) { mapBack.finishedUpTo(range + length); });
 }
 
 // The ranges that the parallel top of the recursion leaves to single threads, sorted by all the
@@ -113,36 +140,40 @@ void introsort(K* a, size_t n, int depth, const KeyKernels<K>& kernels, const Ex
 // the larger side needed one partition level more than the smaller to reach the piece size. With at
 // least kPiecesPerThread pieces per thread, the last thread to finish ends within a small piece of
 // the others.
+//
+// With fromKeys (quickSortInPlace), every key is also mapped back once it is final: a piece behind its
+// introsort, and the runs of equal keys that the parallel levels and the cutting of ranges finish
+// themselves (queued by addFinished, or mapped back on the spot). Nothing is mapped back before
+// sortAll starts, and from then on nothing fails: a thread that cannot queue a piece sorts it at once.
 template <class K>
 class PieceQueue {
  public:
   static constexpr size_t kPiecesPerThread = 8;
+  using FromKeys = typename MapBackInOrder<K>::FromKeys;
 
-  PieceQueue(size_t n, unsigned threads) : pieceMax_(std::max(n / (kPiecesPerThread * threads), Config::kMinPerThread)) {}
+  PieceQueue(size_t n, unsigned threads, FromKeys fromKeys = nullptr)
+      : pieceMax_(std::max(n / (kPiecesPerThread * threads), Config::kMinPerThread)), fromKeys_(fromKeys) {}
 
-  // Queues a[0, n), with depth partition levels left before heapsort; safe from any thread.
-  void add(K* a, size_t n, int depth) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    ranges_.push_back({a, n, depth});
-    std::push_heap(ranges_.begin(), ranges_.end(), smaller);
-    ready_.notify_one();
+  // Queues a[0, n) to sort, with depth partition levels left before heapsort; safe from any thread.
+  void add(K* a, size_t n, int depth) { push({a, n, depth, false}); }
+
+  // Queues a[0, n), keys already in their final place, to be mapped back (in pieces, so that every
+  // thread takes a share); nothing without fromKeys.
+  void addFinished(K* a, size_t n) {
+    if (!fromKeys_) return;
+    for (size_t begin = 0; begin < n; begin += pieceMax_) push({a + begin, std::min(pieceMax_, n - begin), 0, true});
   }
 
   // Sorts every queued range on `threads` threads, and returns when all are sorted (or rethrows the
   // first exception of a thread once every thread has stopped).
   void sortAll(unsigned threads, const KeyKernels<K>& kernels, const ExecContext& ctx) {
     const ExecContext one = ctx.withThreads(1);
-    const size_t leafMax = std::max(pieceMax_, kernels.smallMax);
     ctx.parallelFor(threads, [&](size_t) {
       // A thread waits only while another one holds a range, which may still queue pieces; it stops
       // once the queue is empty and no thread holds one, or once a thread has failed.
       for (Range range; take(range);) {
         try {
-          if (range.n > pieceMax_) {
-            introsortTo(range.a, range.n, range.depth, kernels, one, leafMax, [&](K* a, size_t n, int depth) { add(a, n, depth); });
-          } else {
-            introsort(range.a, range.n, range.depth, kernels, one);
-          }
+          process(range, kernels, one);
         } catch (...) {
           finish(true);
           throw;
@@ -157,8 +188,41 @@ class PieceQueue {
     K* a;
     size_t n;
     int depth;
+    bool finished;  // only to be mapped back
   };
   static bool smaller(const Range& x, const Range& y) { return x.n < y.n; }
+
+  void push(const Range& range) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    ranges_.push_back(range);
+    std::push_heap(ranges_.begin(), ranges_.end(), smaller);
+    ready_.notify_one();
+  }
+
+  void mapBack(K* a, size_t n) const {
+    if (fromKeys_) fromKeys_(a, n);
+  }
+
+  // Sorts one range (cutting it into queued pieces if it is larger than a piece), or maps it back.
+  void process(const Range& range, const KeyKernels<K>& kernels, const ExecContext& one) {
+    if (range.finished) return mapBack(range.a, range.n);
+    if (range.n <= pieceMax_) {
+      const MapBackInOrder<K> inOrder(range.a, fromKeys_);
+      introsort(range.a, range.n, range.depth, kernels, one, inOrder);
+      inOrder.flush(range.a + range.n);
+      return;
+    }
+    introsortTo(
+        range.a, range.n, range.depth, kernels, one, std::max(pieceMax_, kernels.smallMax),
+        [&](K* a, size_t n, int depth) {
+          try {
+            add(a, n, depth);
+          } catch (const std::bad_alloc&) {
+            process({a, n, depth, false}, kernels, one);
+          }
+        },
+        [&](K* a, size_t n) { mapBack(a, n); });
+  }
 
   // Takes the largest queued range, waiting while the queue is empty and another thread holds one;
   // false when there is nothing left to do.
@@ -182,6 +246,7 @@ class PieceQueue {
   }
 
   const size_t pieceMax_;
+  const FromKeys fromKeys_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::vector<Range> ranges_;  // a max-heap by size
@@ -207,9 +272,11 @@ template <class K>
 void sortSides(K* a, size_t n, size_t m, K pivot, int depth, unsigned threads, const KeyKernels<K>& kernels,
                const ExecContext& ctx, PieceQueue<K>& queue) {
   if (m == 0) {
-    if (pivot == std::numeric_limits<K>::max()) return;
-    const size_t equal = partitionBelow(a, n, K(pivot + 1), threads, kernels, ctx);
-    parallelLevels(a + equal, n - equal, depth, kernels, ctx, queue);
+    // The pivot is the minimum: its copies go first and are in place (all of them, if it is also the
+    // maximum), as in introsort.
+    const size_t equal = pivot == std::numeric_limits<K>::max() ? n : partitionBelow(a, n, K(pivot + 1), threads, kernels, ctx);
+    queue.addFinished(a, equal);
+    if (equal < n) parallelLevels(a + equal, n - equal, depth, kernels, ctx, queue);
     return;
   }
   // Every copy of the pivot goes right: when many keys share it (skewed data, say half the keys one
@@ -219,6 +286,7 @@ void sortSides(K* a, size_t n, size_t m, K pivot, int depth, unsigned threads, c
   size_t rightLength = n - m;
   if (rightLength > n / 2 + n / 8 && pivot != std::numeric_limits<K>::max()) {
     const size_t equal = partitionBelow(right, rightLength, K(pivot + 1), threads, kernels, ctx);
+    queue.addFinished(right, equal);
     right += equal;
     rightLength -= equal;
     if (rightLength == 0) {
@@ -277,11 +345,12 @@ void quickSort(K* a, size_t n, const ExecContext& ctx, const KeyKernelTable& tab
 // The first level of a quicksort that maps the caller's values to keys as it partitions them, and the
 // levels below it (quickSort's), for keys[0, n), n >= 1. keyAt(i) is the key of the i-th value, for
 // the pivot's sample; partitionBlock(begin, length, pivot) writes the keys of that block of values to
-// keys[begin, begin + length), those < pivot first, and returns how many there are. On one thread,
-// introsort tells `finished` as it finishes ranges.
-template <class K, class KeyAt, class PartitionBlock, class Finished = IgnoreFinished>
+// keys[begin, begin + length), those < pivot first, and returns how many there are. With fromKeys,
+// every key is mapped back once it is final (MapBackInOrder on one thread, PieceQueue on several).
+template <class K, class KeyAt, class PartitionBlock>
 void quickSortMappedFirst(K* keys, size_t n, const KeyAt& keyAt, const PartitionBlock& partitionBlock,
-                          const KeyKernels<K>& kernels, const ExecContext& ctx, const Finished& finished = {}) {
+                          const KeyKernels<K>& kernels, const ExecContext& ctx,
+                          typename MapBackInOrder<K>::FromKeys fromKeys = nullptr) {
   const unsigned threads = numThreadsFor(n, ctx.threads());
   ctx.throwIfCancelled();
   // Sample.
@@ -289,20 +358,21 @@ void quickSortMappedFirst(K* keys, size_t n, const KeyAt& keyAt, const Partition
   // Partition.
   const int depth = introsortDepthLimit(n) - 1;
   if (threads < 2) {
+    const MapBackInOrder<K> mapBack(keys, fromKeys);
     const size_t m = partitionBlock(0, n, pivot);
-    if (m == 0) {
+    if (m > 0) {
+      introsort(keys, m, depth, kernels, ctx, mapBack);
+      introsort(keys + m, n - m, depth, kernels, ctx, mapBack);
+    } else if (pivot != std::numeric_limits<K>::max()) {
       // The pivot is the minimum: its copies go first and are in place, as in introsort.
-      if (pivot == std::numeric_limits<K>::max()) return;
       const size_t equal = kernels.partition(keys, n, K(pivot + 1));
-      introsort(keys + equal, n - equal, depth, kernels, ctx, finished);
-    } else {
-      introsort(keys, m, depth, kernels, ctx, finished);
-      introsort(keys + m, n - m, depth, kernels, ctx, finished);
+      introsort(keys + equal, n - equal, depth, kernels, ctx, mapBack);
     }
+    mapBack.flush(keys + n);
     return;
   }
   // Recurse.
-  PieceQueue<K> queue(n, threads);
+  PieceQueue<K> queue(n, threads, fromKeys);
   const size_t m = parallelPartition(keys, n, [&](size_t begin, size_t length) { return partitionBlock(begin, length, pivot); },
                                      threads, ctx);
   sortSides(keys, n, m, pivot, depth, threads, kernels, ctx, queue);
@@ -323,53 +393,25 @@ void quickSortMapped(const T* values, KeyOf<T>* keys, size_t n, const ExecContex
       kernelsOf<KeyOf<T>>(table), ctx);
 }
 
-// Maps sorted keys back to the bits of their values behind a sort that finishes its ranges in address
-// order: once the keys finished since the last call fill kBatch, they are mapped back, while still in
-// L1 (one pass over memory fewer than mapping the whole array back afterwards); flush(end) maps back
-// the rest. No fromKeys: the keys are the values.
-template <class K>
-class MapBackInOrder {
- public:
-  // 16 KiB of keys, a third of a Zen 4/5 L1: a few calls per batch of leaves (the networks sort at
-  // most 1-2 KiB each), while their keys are still in L1.
-  static constexpr size_t kBatch = (size_t{16} << 10) / sizeof(K);
-
-  MapBackInOrder(K* begin, void (*fromKeys)(K*, size_t)) : done_(begin), fromKeys_(fromKeys) {}
-  void operator()(K* end) const {
-    if (static_cast<size_t>(end - done_) >= kBatch) flush(end);
-  }
-  void flush(K* end) const {
-    if (fromKeys_) fromKeys_(done_, static_cast<size_t>(end - done_));
-    done_ = end;
-  }
-  K* done() const { return done_; }
-
- private:
-  mutable K* done_;
-  void (*fromKeys_)(K*, size_t);
-};
-
 // Sorts the values of a[0, n), n >= 1, where they are: a holds the bits of values of T, read and
 // written as keys only. The first level maps the values to keys as it partitions them in place, the
-// levels below sort the keys, and they are mapped back: on one thread leaf by leaf as introsort
-// finishes them, on several in a parallel pass at the end. Against quickSortMapped and a write-back
-// from the key buffer this needs no buffer and saves a pass over memory, and the first and last
-// passes read and write the same lines instead of reading one array and writing another.
+// levels below sort the keys, and each key is mapped back once it is final, while still in cache.
+// Against quickSortMapped and a write-back from the key buffer this needs no buffer and saves a pass
+// over memory, and the first pass reads and writes the same lines instead of two arrays.
 //
 // Only for a context that cannot be cancelled: once the first level has started, the caller's
-// values can no longer be given back. Nor can the call fail after that: the only other exception is
-// memory running out for the parallel levels' bookkeeping, and a parallel phase that cannot allocate
+// values can no longer be given back. Nor can the call fail after that. The only other exception is
+// memory running out for the parallel levels' bookkeeping; a parallel phase that cannot allocate
 // fails before any of its blocks runs (ExecContext::parallelFor), so the first level has then mapped
-// every block or none. If none, the array is untouched and the exception goes on; if every one, the
-// array holds keys only (nothing is mapped back before the parallel levels end), and the rest is
-// sorted and mapped back on the calling thread, which allocates nothing.
+// every block or none, and nothing is mapped back before the queue of pieces runs, which cannot fail
+// (PieceQueue). So a failure finds the array untouched, and goes on, or holding keys only, and the
+// rest is sorted and mapped back on the calling thread, which allocates nothing.
 template <HasMappedPartition T, bool kDescending>
 void quickSortInPlace(KeyOf<T>* a, size_t n, const ExecContext& ctx, const KeyKernelTable& table = keyKernels()) {
   using K = KeyOf<T>;
   const KeyKernels<K>& kernels = kernelsOf<K>(table);
   const InPlaceKeyMaps<T>& maps = inPlaceMapsOf<T>(table, kDescending);
-  constexpr bool kKeysAreValues = std::is_unsigned_v<T> && !kDescending;
-  const MapBackInOrder<K> mapBack(a, kKeysAreValues ? nullptr : maps.fromKeys);
+  const auto fromKeys = std::is_unsigned_v<T> && !kDescending ? nullptr : maps.fromKeys;  // else the keys are the values
   std::atomic<bool> started{false};
   try {
     quickSortMappedFirst(
@@ -378,21 +420,11 @@ void quickSortInPlace(KeyOf<T>* a, size_t n, const ExecContext& ctx, const KeyKe
           started.store(true, std::memory_order_relaxed);
           return maps.partition(a + begin, length, pivot);
         },
-        kernels, ctx, mapBack);
+        kernels, ctx, fromKeys);
   } catch (const std::bad_alloc&) {
     if (!started.load(std::memory_order_relaxed)) throw;
+    const MapBackInOrder<K> mapBack(a, fromKeys);
     introsort(a, n, introsortDepthLimit(n), kernels, ExecContext(), mapBack);
-  }
-  if (kKeysAreValues) return;
-  // One thread: what is left after its last leaf (a run of equal keys it ended on, say).
-  const unsigned threads = numThreadsFor(n, ctx.threads());
-  if (threads < 2 || mapBack.done() != a) return mapBack.flush(a + n);
-  // Several threads: all of it, in parallel, or on this thread if that cannot start.
-  const BlockSplit blocks(n, threads);
-  const auto mapBackBlock = [&](size_t b) { maps.fromKeys(a + blocks.begin(b), blocks.end(b) - blocks.begin(b)); };
-  try {
-    forEachBlock(ctx, threads, blocks, false, mapBackBlock);
-  } catch (const std::bad_alloc&) {
     mapBack.flush(a + n);
   }
 }
