@@ -192,7 +192,7 @@ export function methodLine(doc) {
   return `\`${doc.command}\` (${doc.mode} run, case order shuffled with seed ${doc.seed}, one Node process per implementation and case): ` +
     `medians of ${s.minSamples} to about ${s.maxSamples} samples after warm-up, taken with tinybench (${s.slowMinSamples} where one call takes over ${s.slowMs / 1000} s)` +
     `${doc.rounds > 1 ? ` per round, ${doc.rounds} rounds pooled, each in its own process at another point of the run` : ''}, ` +
-    `each on a fresh copy of the input; results checked ${s.checkEvery ? 'after every sample' : 'after warm-up and the first sample'} ` +
+    `each on a fresh copy of the input (a repeatable matmul: after one untimed call); results checked ${s.checkEvery ? 'after every sample' : 'after warm-up and the first sample'} ` +
     `(sorted order and same elements, argsort permutation and stability, matmul entries against a reference). ` +
     `\`~\` marks a figure whose samples spread by more than ${NOISY_SPREAD * 100}% (interquartile range / median).`;
 }

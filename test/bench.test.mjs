@@ -157,6 +157,21 @@ describe('bench result checks', () => {
     const single = await measure({ ...tiny, repeatable: false }, policy, () => {});
     assert.equal(single.callsPerSample, 1);
   });
+
+  it('measure() times a repeatable call after an untimed one, as an anchor timed in a loop is', async () => {
+    // prepare() stands for what the forced GC before each sample does (cold caches, sleeping
+    // threads): the first call after it is ten times slower than the next.
+    let cold = true;
+    const spin = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+    const impl = { prepare: () => { cold = true; }, run: () => { spin(cold ? 2 : 0.2); cold = false; }, output: () => 0 };
+    const policy = { minSamples: 5, maxSamples: 5, targetMs: 5, warmupMs: 1, slowMs: 1000, slowMinSamples: 1, checkEvery: false };
+    const median = (r) => r.samplesMs.slice().sort((x, y) => x - y)[r.samplesMs.length >> 1];
+    const warm = await measure({ ...impl, repeatable: true }, policy, () => {});
+    assert.equal(warm.callsPerSample, 1);
+    assert.ok(median(warm) < 1, `warm call: ${median(warm)} ms`);
+    const coldCall = await measure({ ...impl, repeatable: false }, policy, () => {});
+    assert.ok(median(coldCall) >= 2, `call after prepare(): ${median(coldCall)} ms`);
+  });
 });
 
 describe('bench options', () => {
