@@ -82,7 +82,7 @@ export async function measure(impl, policy, check) {
   // The forced GC before a sample leaves the caches cold and the pool threads asleep, which an
   // anchor timed outside Node (OpenBLAS, whose samples follow each other) never sees: a call that can
   // be repeated is made once more, untimed, after it, so that every repeatable row is timed in the
-  // state a loop of calls leaves. (256³ f32 on one thread, native, Zen 5: ~155 GFLOP/s straight after
+  // state a loop of calls leaves. (A throwaway probe, 256³ f32 on one thread, native, Zen 5: ~155 GFLOP/s after
   // a GC against ~185 in a loop; on two threads ~135 against ~270-340.)
   const warmCall = impl.repeatable && !slow;
   bench.add('sample', timed, {

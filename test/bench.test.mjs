@@ -53,6 +53,9 @@ describe('bench statistics', () => {
 });
 
 describe('bench result checks', () => {
+  /** Busy-waits `ms` milliseconds: a call of a known length for measure(). */
+  const spin = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+
   it('accept a correct sort, in the order of TypedArray.prototype.sort()', () => {
     for (const input of [
       new Float64Array([3, NaN, -0, 0, -1, Infinity, -Infinity, 0, -0]),
@@ -145,8 +148,7 @@ describe('bench result checks', () => {
 
   it('measure() times a short repeatable call in batches and reports the time of one call', async () => {
     let calls = 0;
-    const spin = (us) => { const end = performance.now() + us / 1000; while (performance.now() < end); };
-    const tiny = { prepare() {}, run: () => { calls++; spin(5); }, output: () => calls, repeatable: true };
+    const tiny = { prepare() {}, run: () => { calls++; spin(0.005); }, output: () => calls, repeatable: true };
     const policy = { minSamples: 3, maxSamples: 5, targetMs: 20, warmupMs: 1, slowMs: 1000, slowMinSamples: 1, checkEvery: false };
     const r = await measure(tiny, policy, () => {});
     assert.ok(r.callsPerSample > 10, `batch of ${r.callsPerSample}`);
@@ -162,7 +164,6 @@ describe('bench result checks', () => {
     // prepare() stands for what the forced GC before each sample does (cold caches, sleeping
     // threads): the first call after it is ten times slower than the next.
     let cold = true;
-    const spin = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
     const impl = { prepare: () => { cold = true; }, run: () => { spin(cold ? 2 : 0.2); cold = false; }, output: () => 0 };
     const policy = { minSamples: 5, maxSamples: 5, targetMs: 5, warmupMs: 1, slowMs: 1000, slowMinSamples: 1, checkEvery: false };
     const median = (r) => r.samplesMs.slice().sort((x, y) => x - y)[r.samplesMs.length >> 1];
