@@ -47,8 +47,10 @@ struct Shape {
 struct Options {
   std::vector<std::string> types{"f32", "f64"};
   std::vector<unsigned> threads{1, 2};
-  std::vector<Shape> shapes{{64, 64, 64},       {128, 128, 128},    {256, 256, 256},  {512, 512, 512},
-                            {1024, 1024, 1024}, {2048, 2048, 2048}, {4096, 4096, 4096}, {4096, 4096, 256}};
+  // Squares, then the two skinny shapes: a short inner dimension (k = 256) and a narrow C (n = 256).
+  std::vector<Shape> shapes{{64, 64, 64},         {128, 128, 128},    {256, 256, 256},    {512, 512, 512},
+                            {1024, 1024, 1024},   {2048, 2048, 2048}, {4096, 4096, 4096}, {4096, 4096, 256},
+                            {4096, 256, 4096}};
 };
 
 constexpr int kSamples = 5;
