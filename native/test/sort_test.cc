@@ -463,7 +463,8 @@ TEST("sort: the presorted check finds one odd step anywhere, on 1 to 4 threads")
 }
 
 // The check leaves input in order as it is, so that even a NaN keeps its sign and payload (a sort
-// writes the canonical quiet NaN back); in a descending sort NaN stays last, and so does -0 after +0.
+// through a key buffer writes the canonical quiet NaN back); in a descending sort NaN stays last, and
+// so does -0 after +0.
 TEST("sort: input already in order is left bit for bit as it is") {
   Pools pools(kMaxThreads);
   using L = std::numeric_limits<double>;
@@ -512,6 +513,33 @@ void checkKeys(std::vector<T> values, const char* name) {
   }
 }
 
+// The in-place sort's keys (inPlaceKey) are toKey's for every value but NaN, and give back the bits
+// they came from, NaNs included; a NaN's key lies below or above the keys of every other value, so
+// the sort leaves NaNs only at the two ends.
+template <class T>
+void checkInPlaceKeys(const std::vector<T>& values, const char* name) {
+  for (bool descending : {false, true}) {
+    const auto key = [&](KeyOf<T> bits) { return descending ? inPlaceKey<T, true>(bits) : inPlaceKey<T, false>(bits); };
+    const auto back = [&](KeyOf<T> k) { return descending ? inPlaceBits<T, true>(k) : inPlaceBits<T, false>(k); };
+    const auto sortKey = [&](T x) { return descending ? toKey<T, true>(x) : toKey<T, false>(x); };
+    KeyOf<T> lowest = kAllOnes<T>, highest = 0;
+    for (T x : values) {
+      if (std::isnan(x)) continue;
+      lowest = std::min(lowest, sortKey(x));
+      highest = std::max(highest, sortKey(x));
+    }
+    for (T x : values) {
+      const KeyOf<T> bits = std::bit_cast<KeyOf<T>>(x);
+      CHECK(back(key(bits)) == bits, name << (descending ? " desc" : " asc") << " round trip of " << show(x));
+      if (std::isnan(x)) {
+        CHECK(key(bits) < lowest || key(bits) > highest, name << (descending ? " desc " : " asc ") << show(x));
+      } else {
+        CHECK(key(bits) == sortKey(x), name << (descending ? " desc " : " asc ") << show(x));
+      }
+    }
+  }
+}
+
 template <class T>
 std::vector<T> everyValue() {
   std::vector<T> values;
@@ -538,6 +566,12 @@ TEST("sort keys: order-preserving and invertible") {
   checkKeys(specialAndRandomValues<double>(), "float64");
   checkKeys(specialAndRandomValues<int64_t>(), "bigint64");
   checkKeys(specialAndRandomValues<uint64_t>(), "biguint64");
+  checkInPlaceKeys(specialAndRandomValues<int32_t>(), "int32");
+  checkInPlaceKeys(specialAndRandomValues<uint32_t>(), "uint32");
+  checkInPlaceKeys(specialAndRandomValues<float>(), "float32");
+  checkInPlaceKeys(specialAndRandomValues<double>(), "float64");
+  checkInPlaceKeys(specialAndRandomValues<int64_t>(), "bigint64");
+  checkInPlaceKeys(specialAndRandomValues<uint64_t>(), "biguint64");
 }
 
 TEST("sort: element sizes and algorithm names") {

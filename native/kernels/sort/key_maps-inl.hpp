@@ -9,7 +9,6 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -90,12 +89,13 @@ constexpr MappedPartitionTable mappedPartitions() {
           {&partitionInto<T64, uint64_t, false>, &partitionInto<T64, uint64_t, true>}};
 }
 
-// keys.hpp's map from the bits of a value of type F to its key, as the Map of key_kernels-inl.hpp's
-// partition (T, the partition's traits, keeps every instantiation local to its translation unit).
+// keys.hpp's in-place map from the bits of a value of type F to its key, as the Map of
+// key_kernels-inl.hpp's partition (T, the partition's traits, keeps every instantiation local to its
+// translation unit).
 template <class T, class F, bool kDescending>
 struct KeyOfBits {
   static constexpr bool kIdentity = std::is_unsigned_v<F> && !kDescending;
-  [[gnu::always_inline]] static KeyOf<F> map(KeyOf<F> bits) { return toKey<F, kDescending>(std::bit_cast<F>(bits)); }
+  [[gnu::always_inline]] static KeyOf<F> map(KeyOf<F> bits) { return inPlaceKey<F, kDescending>(bits); }
 };
 
 template <class T, class F, bool kDescending>
@@ -105,7 +105,7 @@ size_t partitionInPlace(KeyOf<F>* a, size_t n, KeyOf<F> bound) {
 
 template <class T, class F, bool kDescending>
 void fromKeysInPlace(KeyOf<F>* a, size_t n) {
-  for (size_t i = 0; i < n; ++i) a[i] = std::bit_cast<KeyOf<F>>(fromKey<F, kDescending>(a[i]));
+  for (size_t i = 0; i < n; ++i) a[i] = inPlaceBits<F, kDescending>(a[i]);
 }
 
 template <class T, class F>

@@ -45,19 +45,38 @@ template <class K>
   return K(static_cast<std::make_signed_t<K>>(x) >> (8 * sizeof(K) - 1));
 }
 
+// IEEE 754's totalOrder on the bits of a float, -NaN < -inf < ... < -0 < +0 < ... < +inf < +NaN, as
+// a key (reversed for descending): all bits flipped where the sign is set, else the sign bit alone.
+// Branch-free, so that whole-array loops vectorize (and a branch on the sign of random data would be
+// mispredicted half the time).
+template <class T, bool kDescending>
+[[gnu::always_inline]] inline KeyOf<T> totalOrderKey(KeyOf<T> bits) {
+  using K = KeyOf<T>;
+  const K key = K(bits ^ (signFill(bits) | kSignBit<T>));
+  return kDescending ? K(~key) : key;
+}
+
+template <class T, bool kDescending>
+[[gnu::always_inline]] inline KeyOf<T> fromTotalOrderKey(KeyOf<T> key) {
+  using K = KeyOf<T>;
+  const K ordered = kDescending ? K(~key) : key;
+  return K(ordered ^ (K(~signFill(ordered)) | kSignBit<T>));
+}
+
+// Whether the bits of a float are a NaN's: magnitude bits above infinity's. Bits, not `value !=
+// value`, so the test survives any floating-point compiler flags.
+template <class T>
+[[gnu::always_inline]] inline bool isNaNBits(KeyOf<T> bits) {
+  return KeyOf<T>(bits & ~kSignBit<T>) > std::bit_cast<KeyOf<T>>(std::numeric_limits<T>::infinity());
+}
+
 template <class T, bool kDescending>
 [[gnu::always_inline]] inline KeyOf<T> toKey(T value) {
   using K = KeyOf<T>;
   if constexpr (std::is_floating_point_v<T>) {
-    // Bits, not `value != value`, so the test survives any floating-point compiler flags. Branch-free,
-    // so that whole-array loops vectorize (and a branch on the sign of random data would be
-    // mispredicted half the time): all bits flipped where the sign is set, else the sign bit alone;
-    // then all ones for NaN, whose magnitude bits exceed infinity's.
+    // totalOrder, then all ones for NaN (selected by mask, not by a branch, for the same reason).
     const K bits = std::bit_cast<K>(value);
-    const K nan = K(-K(K(bits & ~kSignBit<T>) > std::bit_cast<K>(std::numeric_limits<T>::infinity())));
-    K key = K(bits ^ (signFill(bits) | kSignBit<T>));
-    if constexpr (kDescending) key = K(~key);
-    return K(key | nan);
+    return K(totalOrderKey<T, kDescending>(bits) | K(-K(isNaNBits<T>(bits))));
   } else {
     K key = std::is_signed_v<T> ? K(static_cast<K>(value) ^ kSignBit<T>) : static_cast<K>(value);
     if constexpr (kDescending) key = K(~key);
@@ -69,16 +88,36 @@ template <class T, bool kDescending>
 [[gnu::always_inline]] inline T fromKey(KeyOf<T> key) {
   using K = KeyOf<T>;
   if constexpr (std::is_floating_point_v<T>) {
-    // Infinity's bits plus the top mantissa bit: 0x7FC00000 / 0x7FF8000000000000. Selected by mask,
-    // not by a branch, for the same reason as above.
+    // Infinity's bits plus the top mantissa bit: 0x7FC00000 / 0x7FF8000000000000.
     constexpr K kQuietNaN = std::bit_cast<K>(std::numeric_limits<T>::infinity()) | K(K(1) << (std::numeric_limits<T>::digits - 2));
     const K nan = K(-K(key == kAllOnes<T>));
-    const K ordered = kDescending ? K(~key) : key;
-    const K bits = K(ordered ^ (K(~signFill(ordered)) | kSignBit<T>));
-    return std::bit_cast<T>(K((bits & K(~nan)) | (kQuietNaN & nan)));
+    return std::bit_cast<T>(K((fromTotalOrderKey<T, kDescending>(key) & K(~nan)) | (kQuietNaN & nan)));
   } else {
     if constexpr (kDescending) key = K(~key);
     return std::is_signed_v<T> ? static_cast<T>(K(key ^ kSignBit<T>)) : static_cast<T>(key);
+  }
+}
+
+// The in-place quicksort's maps (quick_sort.hpp: quickSortInPlace), between the bits of a value and
+// its key: for floats, totalOrder, which gives every non-NaN value its toKey key but leaves NaNs at
+// both ends, those of one sign first, for the sort to move after the rest (leadingNaNsToEnd). It
+// takes two vector instructions where toKey's NaN test adds four, in passes that map every key of the
+// first partition and back: f64 at 1e6 on one thread sorted 6-7% faster for it (AVX-512, Intel Xeon).
+template <class T, bool kDescending>
+[[gnu::always_inline]] inline KeyOf<T> inPlaceKey(KeyOf<T> bits) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return totalOrderKey<T, kDescending>(bits);
+  } else {
+    return toKey<T, kDescending>(std::bit_cast<T>(bits));
+  }
+}
+
+template <class T, bool kDescending>
+[[gnu::always_inline]] inline KeyOf<T> inPlaceBits(KeyOf<T> key) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return fromTotalOrderKey<T, kDescending>(key);
+  } else {
+    return std::bit_cast<KeyOf<T>>(fromKey<T, kDescending>(key));
   }
 }
 
