@@ -357,7 +357,7 @@ void checkQuickSortMapped(const Path& path, Pools& pools) {
           CHECK(keys == expected, where<K>(path, n, "quickSortMapped") << " dist=" << dist << " desc=" << descending
                                                                       << " threads=" << threads);
           // In place, the values come back sorted: the keys of expected, mapped back, except that a NaN
-          // keeps its sign and payload (many of the keys above are those of NaNs with payloads).
+          // keeps its payload, and maybe not its sign (many of the keys above are those of NaNs).
           std::vector<K> bits(n);
           std::memcpy(bits.data(), values.data(), n * sizeof(T));
           if (descending) {

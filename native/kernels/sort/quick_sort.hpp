@@ -392,22 +392,12 @@ void quickSortMapped(const T* values, KeyOf<T>* keys, size_t n, const ExecContex
       kernelsOf<KeyOf<T>>(table), ctx);
 }
 
-// Moves the NaNs at the front of a[0, n), the bits of floats of type T, after the rest, keeping the
-// order of both: quickSortInPlace's keys (keys.hpp: inPlaceKey) leave the NaNs of one sign first.
-// Nothing to move, and one key read, unless the array holds NaNs.
-template <class T>
-void leadingNaNsToEnd(KeyOf<T>* a, size_t n) {
-  size_t nans = 0;
-  while (nans < n && isNaNBits<T>(a[nans])) ++nans;
-  if (nans > 0) std::rotate(a, a + nans, a + n);
-}
-
 // Sorts the values of a[0, n), n >= 1, where they are: a holds the bits of values of T, read and
 // written as keys only. The first level maps the values to keys as it partitions them in place, the
 // levels below sort the keys, and each key is mapped back once it is final, while still in cache.
 // Against quickSortMapped and a write-back from the key buffer this needs no buffer and saves a pass
 // over memory, and the first pass reads and writes the same lines instead of two arrays. The keys
-// are keys.hpp's in-place ones, so float NaNs are moved last at the end.
+// are keys.hpp's in-place ones.
 //
 // Only for a context that cannot be cancelled: once the first level has started, the caller's
 // values can no longer be given back. Nor can the call fail after that. The only other exception is
@@ -437,7 +427,6 @@ void quickSortInPlace(KeyOf<T>* a, size_t n, const ExecContext& ctx, const KeyKe
     introsort(a, n, introsortDepthLimit(n), kernels, ExecContext(), mapBack);
     mapBack.flush(a + n);
   }
-  if constexpr (std::is_floating_point_v<T>) leadingNaNsToEnd<T>(a, n);
 }
 
 }  // namespace pk::sort
