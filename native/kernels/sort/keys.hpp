@@ -101,8 +101,8 @@ template <class T, bool kDescending>
 // The in-place quicksort's maps (quick_sort.hpp: quickSortInPlace), between the bits of a value and
 // its key. For integers they are toKey and fromKey. For floats they are cheaper than toKey's, whose
 // NaN test took four of the six vector instructions of a map that runs on every key of the first
-// partition and again on the way back (f64 at 1e6 on one thread sorted 6-7% slower than i64 for it,
-// AVX-512, Intel Xeon; now within 1-2%):
+// partition and again on the way back (on one thread at 1e6, AVX-512, Intel Xeon, f32 and f64 sorted
+// 6-8% slower than i32 and i64 for it; now 1-2% and 3-5%):
 //
 //   to key     totalOrder, whose NaNs of one sign (negative ascending, positive descending) fall
 //              below every number; those, found by one compare, get the complement of their key,
