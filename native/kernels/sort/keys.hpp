@@ -10,6 +10,8 @@
 //
 // No non-NaN value maps to all-ones in either direction (the ascending float keys of non-NaNs lie in
 // [0x007F..., 0xFF80...]), so the inverse can read all-ones as NaN; it writes the canonical quiet NaN.
+// The synchronous in-place quicksort uses cheaper float maps of its own, which keep NaN payloads
+// (inPlaceKey below).
 #pragma once
 
 #include <bit>
