@@ -1,7 +1,7 @@
 // The quicksort kernel tables (key_kernels.hpp), the scalar one and every SIMD one this CPU can run,
 // called directly, whatever PARALLEL_KERNELS_SIMD says: the sorting networks at every size they
 // cover, the partition at every length past its vector thresholds, at extreme bounds and over every
-// lane mask, and whole quicksorts on 1 and 2 threads over the distributions that stress pivots (the
+// lane mask, and whole quicksorts on 1 to 3 threads over the distributions that stress pivots (the
 // median-of-3 killer included), each against std::sort; the mapped partitions of every element type
 // (into a key buffer and in place) and the quicksorts that start from them, against keys.hpp's maps; the pair scans of the presorted
 // check, against a plain loop. And the dispatch: each target resolves to its
@@ -224,7 +224,7 @@ void checkQuickSort(const Path& path, Pools& pools) {
       const std::vector<K> input = distribution<K>(dist, n, rng);
       std::vector<K> expected = input;
       std::sort(expected.begin(), expected.end());
-      for (unsigned threads : {1u, 2u}) {
+      for (unsigned threads : {1u, 2u, 3u}) {
         std::vector<K> keys = input;
         quickSort(keys.data(), n, pools.context(threads), table);
         CHECK(keys == expected, where<K>(path, n, "quickSort") << " dist=" << dist << " threads=" << threads);
@@ -328,7 +328,7 @@ void checkMappedPartition(const Path& path) {
   }
 }
 
-// quickSortMapped against std::sort of the keys, on both directions and 1 and 2 threads, with the
+// quickSortMapped against std::sort of the keys, on both directions and 1 to 3 threads, with the
 // values chosen so that their keys follow each pivot-stressing distribution above.
 template <class T>
 void checkQuickSortMapped(const Path& path, Pools& pools) {
@@ -346,7 +346,7 @@ void checkQuickSortMapped(const Path& path, Pools& pools) {
         }
         std::sort(expected.begin(), expected.end());
         const std::vector<T> before = values;
-        for (unsigned threads : {1u, 2u}) {
+        for (unsigned threads : {1u, 2u, 3u}) {
           std::vector<K> keys(n);
           const pk::ExecContext ctx = pools.context(threads);
           if (descending) {
@@ -392,8 +392,9 @@ TEST("sort simd: mapped partitions of every path, every type and direction, ever
   }
 }
 
-TEST("sort simd: quicksort from mapped values on every path, 1 and 2 threads, adversarial distributions") {
-  Pools pools(2);
+// Three threads are the fewest that split the first partition of these sizes (config.hpp).
+TEST("sort simd: quicksort from mapped values on every path, 1 to 3 threads, adversarial distributions") {
+  Pools pools(3);
   for (const Path& path : runnablePaths()) {
     checkQuickSortMapped<float>(path, pools);
     checkQuickSortMapped<int32_t>(path, pools);
@@ -522,8 +523,8 @@ TEST("sort simd: merges of every path, every pair of short lengths, ties and ext
   }
 }
 
-TEST("sort simd: quicksort on every path, 1 and 2 threads, adversarial distributions") {
-  Pools pools(2);
+TEST("sort simd: quicksort on every path, 1 to 3 threads, adversarial distributions") {
+  Pools pools(3);
   for (const Path& path : runnablePaths()) {
     checkQuickSort<uint32_t>(path, pools);
     checkQuickSort<uint64_t>(path, pools);

@@ -349,6 +349,24 @@ TEST("sort: 1e6 elements") {
   checkArgsort<int64_t>(ElementType::BigInt64, "bigint64", {1000000});
 }
 
+// A two-thread partition runs on one thread while its keys fit in Config::kTwoThreadSerialPartitionMaxBytes
+// and is split between the threads above it: both sides of that bound, on two threads.
+TEST("sort: two threads on both sides of the one-thread partition bound") {
+  if (kSanitized) return;
+  Pools pools(2);
+  const size_t bound = Config::kTwoThreadSerialPartitionMaxBytes / sizeof(double);
+  for (size_t n : {bound, bound + 1}) {
+    const std::vector<double> input = generate<double>(Dist::Specials, n, seedOf(n, Dist::Specials));
+    for (bool descending : {false, true}) {
+      Guarded<double> array(input);
+      sort({ElementType::Float64, array.data(), n, Algorithm::Quick, descending}, pools.context(2));
+      const size_t bad = firstDifference(array, referenceSort(input, descending));
+      CHECK(bad == n, "n=" << n << (descending ? " desc" : " asc") << " index " << bad);
+      CHECK(array.redZonesIntact(), "n=" << n);
+    }
+  }
+}
+
 // ---- Input already in order (presorted.hpp) ----
 
 // Input in order is left as it is and input in reverse order reversed, so no input with one pair out
@@ -738,7 +756,9 @@ TEST("sort: cancelling mid-sort either finishes or leaves the data untouched") {
 // with it sorted. With a context that can be cancelled the quicksort goes through a key buffer;
 // without one it sorts in place, and a failure after its first level has begun writing must be
 // absorbed (the rest sorted on the calling thread), which the last check requires to have happened
-// at least once, so that this test reaches that recovery at all.
+// at least once, so that this test reaches that recovery at all. Three threads: the fewest that split
+// the first partition at this size (config.hpp), whose bookkeeping is the one allocation in place that
+// comes before any write, so a failure there must reach the caller.
 template <class T>
 void checkAllocationFailures(ElementType type, const char* name, Pools& pools) {
   const size_t n = 8 * Config::kMinPerThread + 3;
@@ -752,7 +772,7 @@ void checkAllocationFailures(ElementType type, const char* name, Pools& pools) {
       bool caught = false;
       pk::test::failAllocationAfter(k);
       try {
-        sort({type, array.data(), n, Algorithm::Quick, false}, pools.context(2, cancellable ? &neverSet : nullptr));
+        sort({type, array.data(), n, Algorithm::Quick, false}, pools.context(3, cancellable ? &neverSet : nullptr));
       } catch (const std::bad_alloc&) {
         caught = true;
       }
@@ -775,7 +795,7 @@ void checkAllocationFailures(ElementType type, const char* name, Pools& pools) {
 }
 
 TEST("sort: when memory runs out mid-call, the array is untouched or sorted") {
-  Pools pools(2);
+  Pools pools(3);
   checkAllocationFailures<double>(ElementType::Float64, "float64", pools);
   checkAllocationFailures<int32_t>(ElementType::Int32, "int32", pools);
 }

@@ -31,6 +31,9 @@
 #ifndef PK_SORT_BLOCK
 #define PK_SORT_BLOCK 65536
 #endif
+#ifndef PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES
+#define PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES (size_t{32} << 20)
+#endif
 
 namespace pk::sort {
 
@@ -75,6 +78,20 @@ struct Config {
   // abort and long enough that polling and per-block bookkeeping cost nothing measurable.
   static constexpr size_t kBlock = PK_SORT_BLOCK;
   static_assert(kBlock >= 1, "BlockSplit divides by it");
+
+  // A partition level with two threads runs on one of them while its keys take at most this many
+  // bytes (the L3 of a Zen 4 or Zen 5): the keys are then in the caches of the core that wrote them
+  // last, and splitting the pass costs more in traffic between the cores, plus the second pass over
+  // the misplaced keys (a quarter of them each side), than the second core gives. On a Zen 5 (2
+  // cores, 2026-12-07; a throwaway driver, both ways taking turns in one process, medians), the
+  // two-thread sort with a one-thread first partition against the parallel one: f64 at 1e6 404-406
+  // against 339-360 M elements/s, f32 625 against 584, i32 616 against 586, i64 402 against 365; at
+  // 2e5 +13-19%; f64 and i64 at 4e6 (32 MB) +15-18%. At 1e7, where the pass runs from memory and two
+  // cores draw more of it, the parallel partition was level for 32-bit keys and 4-8% ahead for
+  // 64-bit ones, level again at 3e7. The partition alone, f64 at 1e6: 0.24-0.31 ms on one thread,
+  // 0.45-0.50 on two (of which 0.36-0.40 for the blocks alone). Three threads and more always split
+  // it: each then does a third of the work or less.
+  static constexpr size_t kTwoThreadSerialPartitionMaxBytes = PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES;
 
   // From this size a quicksort maps the caller's values to keys in its first partition level instead
   // of in a pass of its own (quickSortMapped): where the sequential levels sample their pivots, so the

@@ -109,6 +109,8 @@ struct MisplacedSegments {
 
 // A partition of a[0, n) on `threads` threads; partitionBlock(begin, length) partitions the keys of
 // a[begin, begin + length), in place or from another array into it, and returns how many it put first.
+// On one thread, or on two while the keys fit in the L3 (Config::kTwoThreadSerialPartitionMaxBytes),
+// that is one call on the calling thread; otherwise:
 //
 //   Partition blocks  every block (BlockSplit) is partitioned alone, in parallel
 //   Swap misplaced    with m the total count, the failing keys below m and the passing keys at or
@@ -117,6 +119,7 @@ struct MisplacedSegments {
 //                     where its keys are
 template <class K, class PartitionBlock>
 size_t parallelPartition(K* a, size_t n, PartitionBlock partitionBlock, unsigned threads, const ExecContext& ctx) {
+  if (threads < 2 || (threads == 2 && n * sizeof(K) <= Config::kTwoThreadSerialPartitionMaxBytes)) return partitionBlock(0, n);
   // Partition blocks.
   const BlockSplit blocks(n, threads);
   std::vector<size_t> passing(blocks.count);

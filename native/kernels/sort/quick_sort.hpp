@@ -4,7 +4,8 @@
 //              parallel levels (where the split decides how evenly the threads share the rest) the
 //              median of a large sample
 //   Partition  keys < pivot first, by the SIMD kernel of the dispatch table (key_kernels.hpp);
-//              in parallel at the top of the recursion
+//              in parallel at the top of the recursion (parallelPartition: by two threads only
+//              once the keys outgrow the L3)
 //   Recurse    in parallel on both sides with the threads split by size, then sequentially into the
 //              left side while looping on the right (a stack no deeper than the depth limit); heapsort
 //              once that limit shows the pivots are failing, the table's sorting networks (or
@@ -259,7 +260,6 @@ void parallelLevels(K* a, size_t n, int depth, const KeyKernels<K>& kernels, con
 // Moves the keys < bound of a[0, n) first, on `threads` threads; returns how many there are.
 template <class K>
 size_t partitionBelow(K* a, size_t n, K bound, unsigned threads, const KeyKernels<K>& kernels, const ExecContext& ctx) {
-  if (threads < 2) return kernels.partition(a, n, bound);
   return parallelPartition(a, n, [&](size_t begin, size_t length) { return kernels.partition(a + begin, length, bound); },
                            threads, ctx);
 }
