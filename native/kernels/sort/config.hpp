@@ -85,8 +85,9 @@ struct Config {
   // the misplaced keys (a quarter of them each side), than the second core gives. On a Zen 5 (2
   // cores, 2026-12-07; a throwaway driver, both ways taking turns in one process, medians), the
   // two-thread sort with a one-thread first partition against the parallel one: f64 at 1e6 404-406
-  // against 339-360 M elements/s, f32 625 against 584, i32 616 against 586, i64 402 against 365; at
-  // 2e5 +13-19%; f64 and i64 at 4e6 (32 MB) +15-18%. At 1e7, where the pass runs from memory and two
+  // against 339-360 M elements/s, f32 625 against 584, i32 616 against 586, i64 402 against 365 (in
+  // a slower spell of the host an hour later, +1-10%, never behind); at 2e5 +13-19%; at 2e6 level;
+  // f64 and i64 at 4e6 (32 MB) +15-18%. At 1e7, where the pass runs from memory and two
   // cores draw more of it, the parallel partition was level for 32-bit keys and 4-8% ahead for
   // 64-bit ones, level again at 3e7. The partition alone, f64 at 1e6: 0.24-0.31 ms on one thread,
   // 0.45-0.50 on two (of which 0.36-0.40 for the blocks alone). Three threads and more always split
