@@ -91,7 +91,7 @@ struct Config {
   // cores draw more of it, the parallel partition was level for 32-bit keys and 4-8% ahead for
   // 64-bit ones, level again at 3e7. The partition alone, f64 at 1e6: 0.24-0.31 ms on one thread,
   // 0.45-0.50 on two (of which 0.36-0.40 for the blocks alone). Three threads and more always split
-  // it: each then does a third of the work or less.
+  // it, each doing a third of the work or less (not measured: the machine had two cores).
   static constexpr size_t kTwoThreadSerialPartitionMaxBytes = PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES;
 
   // From this size a quicksort maps the caller's values to keys in its first partition level instead
