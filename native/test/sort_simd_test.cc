@@ -392,7 +392,8 @@ TEST("sort simd: mapped partitions of every path, every type and direction, ever
   }
 }
 
-// Three threads are the fewest that split the first partition of these sizes (config.hpp).
+// Three threads are the fewest that split the first partition of these sizes on every CPU (on a Zen 5,
+// two run it on one thread: twoThreadSerialPartitionMaxBytes in config.hpp).
 TEST("sort simd: quicksort from mapped values on every path, 1 to 3 threads, adversarial distributions") {
   Pools pools(3);
   for (const Path& path : runnablePaths()) {

@@ -349,12 +349,13 @@ TEST("sort: 1e6 elements") {
   checkArgsort<int64_t>(ElementType::BigInt64, "bigint64", {1000000});
 }
 
-// A two-thread partition runs on one thread while its keys fit in Config::kTwoThreadSerialPartitionMaxBytes
-// and is split between the threads above it: both sides of that bound, on two threads.
+// On a Zen 5 a two-thread partition runs on one thread while its keys fit in
+// Config::kZen5TwoThreadSerialPartitionMaxBytes and is split between the threads above it: both sides
+// of that bound, on two threads (elsewhere both sizes split).
 TEST("sort: two threads on both sides of the one-thread partition bound") {
   if (kSanitized) return;
   Pools pools(2);
-  const size_t bound = Config::kTwoThreadSerialPartitionMaxBytes / sizeof(double);
+  const size_t bound = Config::kZen5TwoThreadSerialPartitionMaxBytes / sizeof(double);
   for (size_t n : {bound, bound + 1}) {
     const std::vector<double> input = generate<double>(Dist::Specials, n, seedOf(n, Dist::Specials));
     for (bool descending : {false, true}) {
@@ -365,6 +366,15 @@ TEST("sort: two threads on both sides of the one-thread partition bound") {
       CHECK(array.redZonesIntact(), "n=" << n);
     }
   }
+}
+
+TEST("sort: only a Zen 5 runs a two-thread partition on one thread") {
+  using pk::cpu::CpuModel;
+  using pk::cpu::Vendor;
+  CHECK(twoThreadSerialPartitionMaxBytes(CpuModel{Vendor::Amd, 0x1A, 0x02}) == Config::kZen5TwoThreadSerialPartitionMaxBytes);
+  CHECK(twoThreadSerialPartitionMaxBytes(CpuModel{Vendor::Amd, 0x19, 0x11}) == 0);  // Zen 4
+  CHECK(twoThreadSerialPartitionMaxBytes(CpuModel{Vendor::Intel, 0x6, 0xA7}) == 0);
+  CHECK(twoThreadSerialPartitionMaxBytes(CpuModel{}) == 0);
 }
 
 // ---- Input already in order (presorted.hpp) ----
@@ -757,7 +767,7 @@ TEST("sort: cancelling mid-sort either finishes or leaves the data untouched") {
 // without one it sorts in place, and a failure after its first level has begun writing must be
 // absorbed (the rest sorted on the calling thread), which the last check requires to have happened
 // at least once, so that this test reaches that recovery at all. Three threads: the fewest that split
-// the first partition at this size (config.hpp), whose bookkeeping is the one allocation in place that
+// the first partition at this size on every CPU (twoThreadSerialPartitionMaxBytes), whose bookkeeping is the one allocation in place that
 // comes before any write, so a failure there must reach the caller.
 template <class T>
 void checkAllocationFailures(ElementType type, const char* name, Pools& pools) {

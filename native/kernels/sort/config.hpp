@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstddef>
 
+#include "cpu/cpu_model.hpp"
 #include "kernels/sort/sort.hpp"
 #include "pool/exec_context.hpp"
 
@@ -31,9 +32,8 @@
 #ifndef PK_SORT_BLOCK
 #define PK_SORT_BLOCK 65536
 #endif
-#ifndef PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES
-#define PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES (size_t{32} << 20)
-#endif
+// PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES has no default: where it is set, it replaces the
+// per-CPU choice of twoThreadSerialPartitionMaxBytes() on every CPU.
 
 namespace pk::sort {
 
@@ -79,20 +79,27 @@ struct Config {
   static constexpr size_t kBlock = PK_SORT_BLOCK;
   static_assert(kBlock >= 1, "BlockSplit divides by it");
 
-  // A partition level with two threads runs on one of them while its keys take at most this many
-  // bytes (the L3 of a Zen 4 or Zen 5): the keys are then in the caches of the core that wrote them
-  // last, and splitting the pass costs more in traffic between the cores, plus the second pass over
-  // the misplaced keys (a quarter of them each side), than the second core gives. On a Zen 5 (2
-  // cores, 2026-12-07; a throwaway driver, both ways taking turns in one process, medians), the
-  // two-thread sort with a one-thread first partition against the parallel one: f64 at 1e6 404-406
-  // against 339-360 M elements/s, f32 625 against 584, i32 616 against 586, i64 402 against 365 (in
-  // a slower spell of the host an hour later, +1-10%, never behind); at 2e5 +13-19%; at 2e6 level;
-  // f64 and i64 at 4e6 (32 MB) +15-18%. At 1e7, where the pass runs from memory and two
-  // cores draw more of it, the parallel partition was level for 32-bit keys and 4-8% ahead for
-  // 64-bit ones, level again at 3e7. The partition alone, f64 at 1e6: 0.24-0.31 ms on one thread,
-  // 0.45-0.50 on two (of which 0.36-0.40 for the blocks alone). Three threads and more always split
-  // it, each doing a third of the work or less (not measured: the machine had two cores).
-  static constexpr size_t kTwoThreadSerialPartitionMaxBytes = PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES;
+  // On a Zen 5, a partition level with two threads runs on one of them while its keys take at most
+  // this many bytes (its L3): the keys are then in the caches of the core that wrote them last, and
+  // splitting the pass cost more in traffic between the cores, plus the second pass over the
+  // misplaced keys (a quarter of them each side), than the second core gave. There (2 cores,
+  // 2026-12-07; a throwaway driver, both ways taking turns in one process, medians), the two-thread
+  // sort with a one-thread first partition against the parallel one: f64 at 1e6 404-406 against
+  // 339-360 M elements/s, f32 625 against 584, i32 616 against 586, i64 402 against 365 (in a slower
+  // spell of the host an hour later, +1-10%, never behind); at 2e5 +13-19%; at 2e6 level; f64 and
+  // i64 at 4e6 (32 MB) +15-18%. At 1e7, where the pass runs from memory and two cores draw more of
+  // it, the parallel partition was level for 32-bit keys and 4-8% ahead for 64-bit ones, level again
+  // at 3e7. The partition alone, f64 at 1e6: 0.24-0.31 ms on one thread, 0.45-0.50 on two (of which
+  // 0.36-0.40 for the blocks alone). Three threads and more always split it, each doing a third of
+  // the work or less (not measured: the machine had two cores).
+  //
+  // A Zen 4 measured the other way (2 cores, 2026-12-08; two builds of the library, with and without
+  // the one-thread partition, their drivers taking turns, seven pairs of medians each): level at 1e6
+  // (f64 286 against 286 M elements/s split, i32 549 against 551), and split ahead at 2e6 (f64 291
+  // against 255) and 4e6 (i64 254 against 232, f32 491 against 487). Its vector units are half as
+  // wide, so one thread partitions at half a Zen 5's speed while the traffic between the cores costs
+  // the same. Every other CPU splits too (an Intel Xeon had put the two ways level at 1e6).
+  static constexpr size_t kZen5TwoThreadSerialPartitionMaxBytes = size_t{32} << 20;
 
   // From this size a quicksort maps the caller's values to keys in its first partition level instead
   // of in a pass of its own (quickSortMapped): where the sequential levels sample their pivots, so the
@@ -103,6 +110,12 @@ struct Config {
   static constexpr size_t kCountingSort8 = 1500;
   static constexpr size_t kCountingSort16 = 250000;
 };
+
+// The most bytes of keys a two-thread partition level runs on one thread for `cpu`: see
+// Config::kZen5TwoThreadSerialPartitionMaxBytes (AMD family 0x1A), 0 elsewhere.
+size_t twoThreadSerialPartitionMaxBytes(const cpu::CpuModel& cpu);
+// The same for this CPU, or PK_SORT_TWO_THREAD_SERIAL_PARTITION_MAX_BYTES where the build sets it.
+size_t twoThreadSerialPartitionMaxBytes();
 
 // How many threads a phase over n elements uses: one per kMinPerThread elements, at most `available`.
 inline unsigned numThreadsFor(size_t n, unsigned available) {

@@ -109,7 +109,7 @@ struct MisplacedSegments {
 
 // A partition of a[0, n) on `threads` threads; partitionBlock(begin, length) partitions the keys of
 // a[begin, begin + length), in place or from another array into it, and returns how many it put first.
-// On one thread, or on two while the keys fit in the L3 (Config::kTwoThreadSerialPartitionMaxBytes),
+// On one thread, or on two while the keys fit in twoThreadSerialPartitionMaxBytes() (a Zen 5's L3),
 // that is one call on the calling thread; otherwise:
 //
 //   Partition blocks  every block (BlockSplit) is partitioned alone, in parallel
@@ -119,7 +119,7 @@ struct MisplacedSegments {
 //                     where its keys are
 template <class K, class PartitionBlock>
 size_t parallelPartition(K* a, size_t n, PartitionBlock partitionBlock, unsigned threads, const ExecContext& ctx) {
-  if (threads < 2 || (threads == 2 && n * sizeof(K) <= Config::kTwoThreadSerialPartitionMaxBytes)) return partitionBlock(0, n);
+  if (threads < 2 || (threads == 2 && n * sizeof(K) <= twoThreadSerialPartitionMaxBytes())) return partitionBlock(0, n);
   // Partition blocks.
   const BlockSplit blocks(n, threads);
   std::vector<size_t> passing(blocks.count);
