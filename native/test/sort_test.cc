@@ -452,6 +452,31 @@ TEST("sort: input in order, reversed, or out of order at one place") {
 // The check itself, its scan split over up to 4 threads from a few hundred pairs on: one odd step
 // at every position of ordered keys (every position where the scan changes hands among them), in
 // both directions and with either strictness of descent.
+// reverseValues moves bytes a word at a time from both ends: every length around the word and the
+// two-word step, and a long odd one, against std::reverse, for each element width.
+template <class T>
+void checkReverseValues() {
+  std::vector<size_t> sizes;
+  for (size_t n = 0; n <= 40; ++n) sizes.push_back(n);
+  sizes.push_back(100003);
+  for (size_t n : sizes) {
+    std::vector<T> values(n);
+    for (size_t i = 0; i < n; ++i) values[i] = static_cast<T>(i * 37 + 11);
+    std::vector<T> expected(values.rbegin(), values.rend());
+    Guarded<T> array(values);
+    pk::sort::reverseValues(array.data(), n);
+    CHECK(firstDifference(array, expected) == n, "sizeof " << sizeof(T) << " n=" << n);
+    CHECK(array.redZonesIntact(), "sizeof " << sizeof(T) << " n=" << n);
+  }
+}
+
+TEST("sort: reversing reversed input, every length around the word size") {
+  checkReverseValues<uint8_t>();
+  checkReverseValues<int16_t>();
+  checkReverseValues<float>();
+  checkReverseValues<double>();
+}
+
 TEST("sort: the presorted check finds one odd step anywhere, on 1 to 4 threads") {
   Pools pools(kMaxThreads);
   for (size_t n : {size_t{2}, size_t{3}, size_t{257}, size_t{258}, size_t{1000}, size_t{2500}}) {

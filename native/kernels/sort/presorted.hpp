@@ -18,6 +18,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 #include "kernels/sort/config.hpp"
 #include "kernels/sort/key_kernels.hpp"
@@ -88,6 +90,32 @@ Presorted presortedOrder(const T* values, size_t n, bool strictDescent, const Ex
     }
   });
   return verdict(seen.load());
+}
+
+// Reverses values[0, n): what presortedOrder's Descending asks for. std::reverse moves bytes one at a
+// time (SSE2 has no byte shuffle): 1e6 u8 took 0.27 ms, longer than counting-sorting them, and the
+// reversed distribution sorted at 0.44x the uniform one on two threads (Zen 4). Bytes move here as
+// whole words from both ends, byte-swapped; reversed 1e6 u8 went from 2157 to 4400 M elements/s. For
+// wider elements GCC vectorizes std::reverse itself (the same words lost there: 16-bit keys 3433 to
+// 2770 M/s, 32-bit 5150 to 4520).
+template <class T>
+void reverseValues(T* values, size_t n) {
+  if constexpr (sizeof(T) == 1) {
+    constexpr size_t kWord = sizeof(uint64_t);
+    size_t low = 0, high = n;  // values[low, high) is not reversed yet
+    for (; high - low >= 2 * kWord; low += kWord, high -= kWord) {
+      uint64_t front, back;
+      std::memcpy(&front, values + low, kWord);
+      std::memcpy(&back, values + high - kWord, kWord);
+      front = __builtin_bswap64(front);
+      back = __builtin_bswap64(back);
+      std::memcpy(values + low, &back, kWord);
+      std::memcpy(values + high - kWord, &front, kWord);
+    }
+    std::reverse(values + low, values + high);
+  } else {
+    std::reverse(values, values + n);
+  }
 }
 
 }  // namespace pk::sort

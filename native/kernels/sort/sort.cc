@@ -140,7 +140,7 @@ void sortThrough(const SortJob& job, Algorithm algorithm, const ExecContext& ctx
         // On the calling thread: the caller has usually just written the array, so its lines sit
         // modified in this core's caches, and another core that writes half of them waits for each
         // to move over: two threads took 4x as long as one at 1e5 f64, and 2x at 1e6 (Zen 5).
-        std::reverse(data, data + n);
+        reverseValues(data, n);
         return;
       case Presorted::No: break;
     }
