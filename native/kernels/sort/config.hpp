@@ -96,9 +96,10 @@ struct Config {
   // A Zen 4 measured the other way (2 cores, 2026-12-08; two builds of the library, with and without
   // the one-thread partition, their drivers taking turns, seven pairs of medians each): level at 1e6
   // (f64 286 against 286 M elements/s split, i32 549 against 551), and split ahead at 2e6 (f64 291
-  // against 255) and 4e6 (i64 254 against 232, f32 491 against 487). Its vector units are half as
-  // wide, so one thread partitions at half a Zen 5's speed while the traffic between the cores costs
-  // the same. Every other CPU splits too (an Intel Xeon had put the two ways level at 1e6).
+  // against 255) and 4e6 (i64 254 against 232, f32 491 against 487). A likely reason, not measured:
+  // its vector units are half as wide, so one thread partitions at a Zen 5's speed or less while the
+  // traffic between the cores costs no less. Every other CPU splits too (an Intel Xeon's timeline had
+  // put the two ways level at 1e6).
   static constexpr size_t kZen5TwoThreadSerialPartitionMaxBytes = size_t{32} << 20;
 
   // From this size a quicksort maps the caller's values to keys in its first partition level instead
